@@ -75,8 +75,9 @@ final class ToolCall implements CallContext {
   /** Answers the call with its result, unless it already ended. */
   void complete(ObjectNode result) {
     if (state.compareAndSet(RUNNING, ENDED)) {
-      session.calls().remove(this);
+      // answer first: shutdown waits for the registry to empty and then closes the output
       exchange.finish(JsonRpc.result(id, result));
+      session.calls().remove(this);
     }
   }
 
@@ -88,8 +89,8 @@ final class ToolCall implements CallContext {
     if (state.compareAndSet(RUNNING, ENDED)) {
       LOG.debug("call {} cancelled: {}", key, reason);
       stopTool();
-      session.calls().remove(this);
       exchange.finish(null);
+      session.calls().remove(this);
     }
   }
 
@@ -97,8 +98,8 @@ final class ToolCall implements CallContext {
   void abort(String message) {
     if (state.compareAndSet(RUNNING, ENDED)) {
       stopTool();
-      session.calls().remove(this);
       exchange.finish(JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, message));
+      session.calls().remove(this);
     }
   }
 
