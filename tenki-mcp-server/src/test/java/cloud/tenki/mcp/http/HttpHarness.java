@@ -23,25 +23,26 @@ import java.util.List;
 import java.util.Map;
 
 /** A Streamable HTTP server with test tools on an ephemeral loopback port, and a raw client. */
-final class HttpHarness implements AutoCloseable {
+public final class HttpHarness implements AutoCloseable {
 
   static final String ACCEPT_BOTH = "application/json, text/event-stream";
 
-  final TestTools tools = new TestTools();
-  final McpServer server;
-  final HttpTransport transport;
-  final URI endpoint;
+  public final TestTools tools = new TestTools();
+  public final McpServer server;
+  public final HttpTransport transport;
+  public final URI endpoint;
   final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  HttpHarness() throws IOException {
+  public HttpHarness() throws IOException {
     this(null, Duration.ofMinutes(5), Duration.ofSeconds(60));
   }
 
-  HttpHarness(String token, Duration sessionIdle, Duration connectionIdle) throws IOException {
+  public HttpHarness(String token, Duration sessionIdle, Duration connectionIdle)
+      throws IOException {
     server = McpServer.builder(tools).instructions("Use the test tools.").build();
     HttpSettings settings =
         new HttpSettings(
