@@ -111,17 +111,10 @@ final class McpHandler extends Handler.Abstract {
           JsonRpc.INVALID_REQUEST,
           "Accept must include application/json and text/event-stream");
     }
-    long declared = request.getLength();
-    if (declared > maxMessageBytes) {
-      return rpcError(
-          response,
-          callback,
-          413,
-          JsonRpc.INVALID_REQUEST,
-          "Message exceeds the limit of " + maxMessageBytes + " bytes");
-    }
-    byte[] body = readBody(request);
+    byte[] body = request.getLength() > discardLimit() ? null : readBody(request);
     if (body == null) {
+      // past the limit the rest of the body may be unread: this connection cannot be reused
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
       return rpcError(
           response,
           callback,
@@ -254,11 +247,29 @@ final class McpHandler extends Handler.Abstract {
     return entry;
   }
 
+  /**
+   * The body, or {@code null} when it is over the limit. The excess of a moderately oversized body
+   * is read and dropped, so that the client finishes sending and reliably sees the 413; a body
+   * beyond {@link #discardLimit()} is not read at all and the connection is closed.
+   */
   private byte[] readBody(Request request) throws IOException {
     try (InputStream in = Request.asInputStream(request)) {
       byte[] body = in.readNBytes(maxMessageBytes + 1);
-      return body.length > maxMessageBytes ? null : body;
+      if (body.length <= maxMessageBytes) {
+        return body;
+      }
+      long discarded = body.length;
+      byte[] scratch = new byte[8192];
+      int read;
+      while (discarded < discardLimit() && (read = in.read(scratch)) >= 0) {
+        discarded += read;
+      }
+      return null;
     }
+  }
+
+  private long discardLimit() {
+    return Math.max(8L << 20, 2L * maxMessageBytes);
   }
 
   private static boolean isInitialize(JsonNode message) {

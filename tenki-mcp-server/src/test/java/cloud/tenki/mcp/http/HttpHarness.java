@@ -25,13 +25,13 @@ import java.util.Map;
 /** A Streamable HTTP server with test tools on an ephemeral loopback port, and a raw client. */
 public final class HttpHarness implements AutoCloseable {
 
-  static final String ACCEPT_BOTH = "application/json, text/event-stream";
+  public static final String ACCEPT_BOTH = "application/json, text/event-stream";
 
   public final TestTools tools = new TestTools();
   public final McpServer server;
   public final HttpTransport transport;
   public final URI endpoint;
-  final HttpClient http =
+  public final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
@@ -59,9 +59,9 @@ public final class HttpHarness implements AutoCloseable {
   }
 
   /** One answer: status, headers and the messages of a JSON body or an event stream. */
-  record Answer(
+  public record Answer(
       int status, String contentType, String sessionId, String body, List<JsonNode> messages) {
-    JsonNode single() {
+    public JsonNode single() {
       if (messages.size() != 1) {
         throw new AssertionError("expected one message but got " + messages + " / " + body);
       }
@@ -69,7 +69,7 @@ public final class HttpHarness implements AutoCloseable {
     }
 
     /** The JSON-RPC response among the messages (the last one without a method). */
-    JsonNode response() {
+    public JsonNode response() {
       for (int i = messages.size() - 1; i >= 0; i--) {
         if (!messages.get(i).has("method")) {
           return messages.get(i);
@@ -79,11 +79,11 @@ public final class HttpHarness implements AutoCloseable {
     }
   }
 
-  Answer post(String sessionId, String json) throws Exception {
+  public Answer post(String sessionId, String json) throws Exception {
     return post(sessionId, json, Map.of("Accept", ACCEPT_BOTH));
   }
 
-  Answer post(String sessionId, String json, Map<String, String> headers) throws Exception {
+  public Answer post(String sessionId, String json, Map<String, String> headers) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
             .timeout(Duration.ofSeconds(30))
@@ -97,7 +97,7 @@ public final class HttpHarness implements AutoCloseable {
   }
 
   /** Initializes a session and sends notifications/initialized; returns the session id. */
-  String initialize() throws Exception {
+  public String initialize() throws Exception {
     Answer answer = post(null, initializeRequest("2025-11-25"));
     if (answer.status() != 200 || answer.sessionId() == null) {
       throw new AssertionError("initialize failed: " + answer);
@@ -110,13 +110,13 @@ public final class HttpHarness implements AutoCloseable {
     return answer.sessionId();
   }
 
-  static String initializeRequest(String version) {
+  public static String initializeRequest(String version) {
     return "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
         + version
         + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}";
   }
 
-  static String call(int id, String tool, String arguments, String meta) {
+  public static String call(int id, String tool, String arguments, String meta) {
     return "{\"jsonrpc\":\"2.0\",\"id\":"
         + id
         + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
@@ -127,7 +127,8 @@ public final class HttpHarness implements AutoCloseable {
         + "}}";
   }
 
-  Answer send(String method, String sessionId, Map<String, String> headers) throws Exception {
+  public Answer send(String method, String sessionId, Map<String, String> headers)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
             .timeout(Duration.ofSeconds(30))
@@ -140,7 +141,7 @@ public final class HttpHarness implements AutoCloseable {
   }
 
   /** Opens a request whose event stream is read line by line as it arrives. */
-  HttpResponse<InputStream> openStream(String method, String sessionId, String json)
+  public HttpResponse<InputStream> openStream(String method, String sessionId, String json)
       throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(60));
     request.header("Accept", json == null ? "text/event-stream" : ACCEPT_BOTH);
@@ -155,7 +156,7 @@ public final class HttpHarness implements AutoCloseable {
   }
 
   /** Reads SSE events from a stream until {@code stopWhen} matches one or the stream ends. */
-  static List<JsonNode> readEvents(
+  public static List<JsonNode> readEvents(
       InputStream body, java.util.function.Predicate<JsonNode> stopWhen) throws IOException {
     List<JsonNode> events = new ArrayList<>();
     BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
@@ -197,7 +198,7 @@ public final class HttpHarness implements AutoCloseable {
    * Sends a request over a plain socket, so that headers an HTTP client protects (Host) can be
    * forged as an attacker's browser would; returns the status code.
    */
-  int rawPost(String host, String origin, String json) throws IOException {
+  public int rawPost(String host, String origin, String json) throws IOException {
     try (Socket socket = new Socket(endpoint.getHost(), endpoint.getPort())) {
       socket.setSoTimeout(10_000);
       byte[] body = json.getBytes(StandardCharsets.UTF_8);
