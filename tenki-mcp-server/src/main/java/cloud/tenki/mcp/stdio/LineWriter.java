@@ -70,6 +70,7 @@ final class LineWriter {
       while (true) {
         byte[] bytes = queue.take();
         if (bytes == END) {
+          flush(); // the last lines may still sit in the buffer: flushing is skipped while queued
           return;
         }
         if (!broken) {
@@ -78,6 +79,16 @@ final class LineWriter {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private void flush() {
+    if (!broken) {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        broken = true;
+      }
     }
   }
 

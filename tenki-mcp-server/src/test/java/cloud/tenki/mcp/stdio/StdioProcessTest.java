@@ -88,6 +88,7 @@ class StdioProcessTest {
       }
       server.awaitExit(Duration.ofSeconds(30));
       assertThat(rest)
+          .as("after SIGTERM: %s; stderr %s", rest, server.stderr)
           .anySatisfy(
               m -> {
                 assertThat(m.path("id").asInt()).isEqualTo(7);
