@@ -9,23 +9,14 @@ import cloud.tenki.mcp.tool.McpToolSource;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
-import picocli.CommandLine.ParseResult;
-import picocli.CommandLine.ScopeType;
 
 /**
  * The command line of the server: {@code tenki-mcp-server [options]} serves over stdio (or HTTP
  * with {@code --http}); {@code tools} lists the tools; {@code call TOOL} calls one. Options come
- * from the {@link Setting} table, built without reflection to keep start-up short.
+ * from the {@link Setting} table (see {@link CommandLineSpec}).
  *
  * <p>Everything the process touches is injected (environment, tool-source factory, streams), so
  * tests run the real command line in-process or in a child JVM with test tools.
@@ -74,39 +65,26 @@ public final class McpServerCli {
 
   /** Runs the command line; returns the process exit code. */
   public int run(String... args) {
-    CommandLine commandLine = new CommandLine(rootSpec());
-    commandLine.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-    commandLine.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-    ParseResult parsed;
-    try {
-      parsed = commandLine.parseArgs(args);
-    } catch (CommandLine.ParameterException e) {
-      err.println("error: " + e.getMessage());
-      e.getCommandLine().usage(err);
-      return USAGE;
+    // no arguments is how MCP clients start the server: skip the option parser, which costs
+    // start-up time, and read the configuration from the environment alone
+    Invocation invocation =
+        args.length == 0 ? Invocation.serve() : CommandLineSpec.parse(args, out, err);
+    if (invocation.exitCode() >= 0) {
+      return invocation.exitCode();
     }
-    if (CommandLine.printHelpIfRequested(parsed)) {
-      return 0;
-    }
-    ParseResult command = parsed.subcommand() == null ? parsed : parsed.subcommand();
-    Map<Setting, List<String>> values = settingValues(parsed);
     McpServerConfig config;
     try {
-      config = ConfigLoader.load(values, env);
+      config = ConfigLoader.load(invocation.settings(), env);
     } catch (ConfigException e) {
       err.println("error: " + e.getMessage());
       return USAGE;
     }
     Commands commands = new Commands(config, factory, in, out, err);
-    String name = command.commandSpec().name();
-    return switch (name) {
-      case "tools" -> commands.listTools(command.hasMatchedOption("--json"));
+    return switch (invocation.command()) {
+      case "tools" -> commands.listTools(invocation.json() != null);
       case "call" ->
           commands.callTool(
-              command.matchedPositionalValue(0, ""),
-              command.matchedOptionValue("--arg", new ArrayList<String>()),
-              command.matchedOptionValue("--json", null),
-              command.hasMatchedOption("--raw"));
+              invocation.tool(), invocation.arguments(), invocation.json(), invocation.raw());
       default -> commands.serve();
     };
   }
@@ -122,110 +100,5 @@ public final class McpServerCli {
       }
     }
     return ConfigLoader.raw(Setting.LOG_LEVEL, values, env);
-  }
-
-  private static Map<Setting, List<String>> settingValues(ParseResult parsed) {
-    Map<Setting, List<String>> values = new EnumMap<>(Setting.class);
-    for (ParseResult level = parsed; level != null; level = level.subcommand()) {
-      for (Setting setting : Setting.values()) {
-        if (setting.option() == null || !level.hasMatchedOption(setting.option())) {
-          continue;
-        }
-        if (setting.isFlag()) {
-          values.put(setting, List.of(setting == Setting.HTTP ? "http" : "true"));
-        } else if (setting.isRepeatable()) {
-          List<String> given = level.matchedOptionValue(setting.option(), new ArrayList<>());
-          values.computeIfAbsent(setting, s -> new ArrayList<>()).addAll(given);
-        } else {
-          values.put(setting, List.of(level.matchedOptionValue(setting.option(), "")));
-        }
-      }
-    }
-    return values;
-  }
-
-  private static CommandSpec rootSpec() {
-    CommandSpec root = CommandSpec.create().name("tenki-mcp-server");
-    root.mixinStandardHelpOptions(true);
-    root.version("tenki-mcp-server " + Commands.version());
-    root.usageMessage()
-        .description(
-            "MCP server giving an assistant a Tenki sandbox per conversation.",
-            "Serves over stdio by default; --http serves Streamable HTTP.",
-            "Every option can also be set through the environment variable named in its help.");
-    for (Setting setting : Setting.values()) {
-      if (setting.option() != null) {
-        root.addOption(option(setting));
-      }
-    }
-    CommandSpec tools = CommandSpec.create().name("tools");
-    tools.mixinStandardHelpOptions(true);
-    tools.usageMessage().description("List the tools and exit.");
-    tools.addOption(
-        OptionSpec.builder("--json").arity("0").description("Print the raw JSON list.").build());
-    CommandSpec call = CommandSpec.create().name("call");
-    call.mixinStandardHelpOptions(true);
-    call.usageMessage()
-        .description("Call one tool, print its result and exit (1 on a tool error).");
-    call.addPositional(
-        PositionalParamSpec.builder()
-            .paramLabel("TOOL")
-            .arity("1")
-            .type(String.class)
-            .description("Tool name (see the tools command).")
-            .build());
-    call.addOption(
-        OptionSpec.builder("--arg")
-            .paramLabel("NAME=VALUE")
-            .arity("1")
-            .type(List.class)
-            .auxiliaryTypes(String.class)
-            .description(
-                "An argument; repeatable. Values are JSON when the tool's schema wants a"
-                    + " number, boolean, array or object.")
-            .build());
-    call.addOption(
-        OptionSpec.builder("--json")
-            .paramLabel("JSON")
-            .arity("1")
-            .type(String.class)
-            .description("All arguments as one JSON object (--arg values are added).")
-            .build());
-    call.addOption(
-        OptionSpec.builder("--raw").arity("0").description("Print the raw JSON result.").build());
-    root.addSubcommand("tools", new CommandLine(tools));
-    root.addSubcommand("call", new CommandLine(call));
-    return root;
-  }
-
-  private static OptionSpec option(Setting setting) {
-    OptionSpec.Builder builder = OptionSpec.builder(setting.option()).scopeType(ScopeType.INHERIT);
-    String help =
-        setting.help()
-            + variables(setting)
-            + (setting.defaultValue() == null
-                    || setting.isFlag()
-                    || setting.defaultValue().isEmpty()
-                ? ""
-                : " Default: " + setting.defaultValue() + ".");
-    builder.description(help);
-    if (setting.isFlag()) {
-      return builder.arity("0").build();
-    }
-    if (setting.isRepeatable()) {
-      return builder
-          .arity("1")
-          .type(List.class)
-          .auxiliaryTypes(String.class)
-          .paramLabel("VALUE")
-          .build();
-    }
-    return builder.arity("1").type(String.class).paramLabel("VALUE").build();
-  }
-
-  private static String variables(Setting setting) {
-    return setting.environment().isEmpty()
-        ? ""
-        : " Env: " + String.join(", ", setting.environment()) + ".";
   }
 }

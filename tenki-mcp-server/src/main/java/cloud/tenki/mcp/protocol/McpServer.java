@@ -6,9 +6,7 @@ import cloud.tenki.mcp.tool.ToolDefinition;
 import cloud.tenki.mcp.tool.ToolResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -16,10 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
 public final class McpServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(McpServer.class);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** Caps on what one call may stream as progress. */
   record Limits(int progressMessageChars, long progressTextBudget) {}
@@ -59,6 +58,11 @@ public final class McpServer implements AutoCloseable {
   private final int maxConcurrentCalls;
   private final Set<McpSession> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong conversations = new AtomicLong();
+  // distinguishes this process's keys from another's; keys are names, not secrets (HTTP session
+  // ids, which are, never reach the tool source)
+  private final String keyPrefix =
+      "conversation-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + "-";
 
   private McpServer(Builder builder) {
     this.source = builder.source;
@@ -91,12 +95,10 @@ public final class McpServer implements AutoCloseable {
     return source;
   }
 
-  /** Opens a session for a new conversation with a fresh random conversation key. */
+  /** Opens a session for a new conversation with a fresh, unique conversation key. */
   public McpSession openSession() {
-    byte[] bytes = new byte[12];
-    RANDOM.nextBytes(bytes);
     McpSession session =
-        new McpSession(this, "conversation-" + HexFormat.of().formatHex(bytes), defaultLogLevel);
+        new McpSession(this, keyPrefix + conversations.incrementAndGet(), defaultLogLevel);
     if (closed.get()) {
       throw new IllegalStateException("the server is closed");
     }

@@ -22,10 +22,8 @@ final class SchemaChecker {
 
   private static final int MAX_REPORTED = 5;
 
-  private final SchemaRegistry registry =
-      SchemaRegistry.withDefaultDialect(
-          SpecificationVersion.DRAFT_2020_12,
-          builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)));
+  // built on first use: loading the validator costs start-up time that listing tools never needs
+  private volatile SchemaRegistry registry;
 
   // keyed by value, so a source that rebuilds equal schemas does not grow the cache
   private final Map<ObjectNode, Schema> compiled = new ConcurrentHashMap<>();
@@ -49,7 +47,24 @@ final class SchemaChecker {
   }
 
   private Schema compile(ObjectNode schema) {
-    return registry.getSchema(schema);
+    return registry().getSchema(schema);
+  }
+
+  private SchemaRegistry registry() {
+    SchemaRegistry current = registry;
+    if (current == null) {
+      synchronized (this) {
+        current = registry;
+        if (current == null) {
+          current =
+              SchemaRegistry.withDefaultDialect(
+                  SpecificationVersion.DRAFT_2020_12,
+                  builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)));
+          registry = current;
+        }
+      }
+    }
+    return current;
   }
 
   private static String describe(Error error) {
