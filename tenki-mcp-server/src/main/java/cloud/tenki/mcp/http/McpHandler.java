@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -94,7 +95,7 @@ final class McpHandler extends Handler.Abstract {
 
   private boolean post(Request request, Response response, Callback callback) throws IOException {
     String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-    if (contentType == null || !contentType.toLowerCase().contains("application/json")) {
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("application/json")) {
       return rpcError(
           response,
           callback,
@@ -325,7 +326,7 @@ final class McpHandler extends Handler.Abstract {
       if (header == null || header.isBlank()) {
         return new Accept(true, true);
       }
-      String value = header.toLowerCase();
+      String value = header.toLowerCase(Locale.ROOT);
       boolean any = value.contains("*/*");
       return new Accept(
           any || value.contains("application/json") || value.contains("application/*"),

@@ -89,7 +89,7 @@ public final class HttpHarness implements AutoCloseable {
             .timeout(Duration.ofSeconds(30))
             .POST(HttpRequest.BodyPublishers.ofString(json));
     request.header("Content-Type", "application/json");
-    headers.forEach(request::header);
+    headers.forEach(request::setHeader); // replaces the default Content-Type when given
     if (sessionId != null) {
       request.header("Mcp-Session-Id", sessionId);
     }
