@@ -2,6 +2,7 @@ package cloud.tenki.mcp.stdio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cloud.tenki.mcp.http.HttpHarness;
 import cloud.tenki.mcp.protocol.JsonRpc;
 import cloud.tenki.mcp.testing.McpLineClient;
 import cloud.tenki.mcp.testing.ServerProcess;
@@ -31,9 +32,9 @@ class StdioProcessTest {
     try (ServerProcess server = ServerProcess.start(List.of(), Map.of())) {
       StringBuilder input = new StringBuilder(INIT);
       input.append("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n");
-      input.append(call(3, "slow", "{\"steps\":3,\"stepMillis\":200}"));
-      input.append(call(4, "echo", "{\"text\":\"last words\"}"));
-      input.append(call(5, "fail", "{\"mode\":\"throw\"}"));
+      input.append(HttpHarness.call(3, "slow", "{\"steps\":3,\"stepMillis\":200}", null) + "\n");
+      input.append(HttpHarness.call(4, "echo", "{\"text\":\"last words\"}", null) + "\n");
+      input.append(HttpHarness.call(5, "fail", "{\"mode\":\"throw\"}", null) + "\n");
       input.append("this line is not json\n");
       input.append("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"ping\"}");
       try (OutputStream stdin = server.process.getOutputStream()) {
@@ -98,15 +99,5 @@ class StdioProcessTest {
       assertThat(server.stderr).anyMatch(l -> l.contains("test-tools: conversation ended"));
       assertThat(server.stderr).anyMatch(l -> l.contains("test-tools: closed"));
     }
-  }
-
-  private static String call(int id, String tool, String arguments) {
-    return "{\"jsonrpc\":\"2.0\",\"id\":"
-        + id
-        + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
-        + tool
-        + "\",\"arguments\":"
-        + arguments
-        + "}}\n";
   }
 }
