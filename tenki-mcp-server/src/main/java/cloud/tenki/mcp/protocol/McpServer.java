@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +81,9 @@ public final class McpServer implements AutoCloseable {
             builder.maxConcurrentCalls,
             30,
             TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(builder.maxQueuedCalls),
+            builder.maxQueuedCalls == 0
+                ? new SynchronousQueue<>()
+                : new LinkedBlockingQueue<>(builder.maxQueuedCalls),
             callThreads());
     this.calls.allowCoreThreadTimeOut(true);
   }
@@ -264,7 +267,7 @@ public final class McpServer implements AutoCloseable {
       if (maxQueuedCalls < 0) {
         throw new IllegalArgumentException("maxQueuedCalls must be >= 0 but was " + maxQueuedCalls);
       }
-      this.maxQueuedCalls = Math.max(1, maxQueuedCalls);
+      this.maxQueuedCalls = maxQueuedCalls;
       return this;
     }
 

@@ -303,6 +303,30 @@ class StdioProtocolTest {
   }
 
   @Test
+  void callsBeyondTheConcurrencyLimitAreRefusedAsToolErrors() throws Exception {
+    try (StdioHarness small =
+        new StdioHarness(b -> b.concurrency(1, 0), 64 * 1024, Duration.ofSeconds(10))) {
+      McpLineClient narrow = small.client;
+      narrow.initialize("2025-11-25");
+      int running =
+          narrow.send(
+              "tools/call",
+              json("{\"name\":\"slow\",\"arguments\":{\"steps\":1,\"stepMillis\":2000}}"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (small.tools.calls.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      JsonNode refused =
+          narrow.result("tools/call", json("{\"name\":\"echo\",\"arguments\":{\"text\":\"x\"}}"));
+      assertThat(refused.get("isError").asBoolean()).isTrue();
+      assertThat(refused.at("/content/0/text").asText()).contains("busy");
+      assertThat(narrow.result("ping", null)).isEqualTo(json("{}"));
+      JsonNode done = narrow.awaitResponse(json(String.valueOf(running)));
+      assertThat(done.at("/result/content/0/text").asText()).isEqualTo("slow finished 1 steps");
+    }
+  }
+
+  @Test
   void aRequestIdCannotBeReusedWhileItsCallRuns() throws Exception {
     client.initialize("2025-11-25");
     String slow =
