@@ -1,0 +1,79 @@
+package cloud.tenki.mcp.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Validates JSON values against tool schemas (JSON Schema 2020-12 unless a schema names another
+ * dialect), with compiled schemas cached per schema instance.
+ *
+ * <p>Remote {@code $ref}s are never fetched: a schema can only refer to itself and to the
+ * meta-schemas bundled with the validator. Thread-safe.
+ */
+final class SchemaChecker {
+
+  private static final int MAX_REPORTED = 5;
+
+  // built on first use: loading the validator costs start-up time that listing tools never needs
+  private volatile SchemaRegistry registry;
+
+  // keyed by value, so a source that rebuilds equal schemas does not grow the cache
+  private final Map<ObjectNode, Schema> compiled = new ConcurrentHashMap<>();
+
+  /**
+   * Problems of {@code value} against {@code schema}, each naming the location (such as {@code
+   * /count}); empty when valid. At most a few problems are reported.
+   */
+  List<String> problems(ObjectNode schema, JsonNode value) {
+    Schema compiledSchema = compiled.computeIfAbsent(schema, this::compile);
+    List<Error> errors = compiledSchema.validate(value);
+    List<String> problems = new ArrayList<>(Math.min(errors.size(), MAX_REPORTED));
+    for (Error error : errors) {
+      if (problems.size() == MAX_REPORTED) {
+        problems.add("(" + (errors.size() - MAX_REPORTED) + " more)");
+        break;
+      }
+      problems.add(describe(error));
+    }
+    return problems;
+  }
+
+  private Schema compile(ObjectNode schema) {
+    return registry().getSchema(schema);
+  }
+
+  private SchemaRegistry registry() {
+    SchemaRegistry current = registry;
+    if (current == null) {
+      synchronized (this) {
+        current = registry;
+        if (current == null) {
+          current =
+              SchemaRegistry.withDefaultDialect(
+                  SpecificationVersion.DRAFT_2020_12,
+                  builder -> builder.schemaLoader(loader -> loader.fetchRemoteResources(false)));
+          registry = current;
+        }
+      }
+    }
+    return current;
+  }
+
+  private static String describe(Error error) {
+    String location =
+        error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
+    String message = error.getMessage();
+    if (location.isEmpty() || "$".equals(location) || message.startsWith(location)) {
+      return message;
+    }
+    return location + ": " + message;
+  }
+}
