@@ -1,0 +1,433 @@
+package cloud.tenki.sandbox.internal.dataplane;
+
+import cloud.tenki.proto.sandbox.v1.RunExit;
+import cloud.tenki.proto.sandbox.v1.RunRequest;
+import cloud.tenki.proto.sandbox.v1.RunResponse;
+import cloud.tenki.proto.sandbox.v1.RunSignal;
+import cloud.tenki.proto.sandbox.v1.RunStart;
+import cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceRunRequest;
+import cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceRunResponse;
+import cloud.tenki.sandbox.ExecResult;
+import cloud.tenki.sandbox.SandboxProcess;
+import cloud.tenki.sandbox.Signal;
+import cloud.tenki.sandbox.TenkiException;
+import cloud.tenki.sandbox.TenkiTimeoutException;
+import cloud.tenki.sandbox.UnavailableException;
+import cloud.tenki.sandbox.internal.errors.ErrorMapper;
+import cloud.tenki.sandbox.internal.mapper.WireMapper;
+import com.google.protobuf.ByteString;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * A process over the bidirectional {@code Run} stream. Inbound, one message is requested at a time
+ * and only while both output pipes have room (or callbacks consume synchronously), so a slow reader
+ * stops the server instead of filling memory. Outbound, stdin is cut into chunks of at most 32 KiB
+ * and sent only within the window the server granted and while the transport is ready.
+ */
+public final class RunProcess implements SandboxProcess {
+  static final int STDIN_CHUNK = 32 * 1024;
+  static final long PIPE_CAPACITY = 1024 * 1024;
+
+  private final Consumer<byte[]> onStdout;
+  private final Consumer<byte[]> onStderr;
+  private final ChunkPipe stdout = new ChunkPipe(PIPE_CAPACITY, this::resumeInbound);
+  private final ChunkPipe stderr = new ChunkPipe(PIPE_CAPACITY, this::resumeInbound);
+  private final CompletableFuture<Long> started = new CompletableFuture<>();
+  private final CompletableFuture<ExecResult> result = new CompletableFuture<>();
+  private final ReentrantLock sendLock = new ReentrantLock();
+  private final Condition sendable = sendLock.newCondition();
+  private final Object gate = new Object();
+  private final OutputStream stdinStream = new StdinStream(this);
+
+  private volatile ClientCallStreamObserver<SandboxSessionDataPlaneServiceRunRequest> requests;
+  private volatile boolean finished;
+  private volatile long pid;
+  // guarded by sendLock
+  private long window;
+  private boolean unlimitedWindow;
+  private boolean stdinClosed;
+  // guarded by gate
+  private boolean paused;
+
+  private RunProcess(Consumer<byte[]> onStdout, Consumer<byte[]> onStderr) {
+    this.onStdout = onStdout;
+    this.onStderr = onStderr;
+  }
+
+  /**
+   * Opens the stream, sends {@code start} and waits for the {@code started} frame (or an early
+   * {@code exit}). Errors come back mapped; on failure the stream is cancelled.
+   */
+  public static RunProcess start(
+      Route route,
+      RunStart start,
+      Consumer<byte[]> onStdout,
+      Consumer<byte[]> onStderr,
+      Duration startTimeout) {
+    RunProcess p = new RunProcess(onStdout, onStderr);
+    route.async().run(p.new Inbound());
+    p.send(RunRequest.newBuilder().setStart(start).build());
+    try {
+      p.pid = p.started.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return p;
+    } catch (TimeoutException e) {
+      p.cancel("no started frame");
+      throw new TenkiTimeoutException(
+          "Run: the command did not start within " + startTimeout.toSeconds() + " s",
+          "deadline_exceeded",
+          null,
+          null);
+    } catch (InterruptedException e) {
+      p.cancel("interrupted");
+      Thread.currentThread().interrupt();
+      throw new TenkiException("interrupted while starting a command", "cancelled", null, e);
+    } catch (ExecutionException e) {
+      p.cancel("start failed");
+      throw ErrorMapper.fromGrpc("Run", e.getCause());
+    }
+  }
+
+  @Override
+  public long pid() {
+    return pid;
+  }
+
+  @Override
+  public void writeStdin(byte[] bytes, int offset, int length) {
+    java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+    sendLock.lock();
+    try {
+      while (length > 0) {
+        if (stdinClosed) {
+          throw new IllegalStateException("stdin is closed");
+        }
+        if (finished) {
+          throw new TenkiException(
+              "the process has exited; stdin is no longer accepted",
+              "failed_precondition",
+              null,
+              null);
+        }
+        if ((!unlimitedWindow && window <= 0) || !requests.isReady()) {
+          awaitSendable();
+          continue;
+        }
+        int n = Math.min(length, STDIN_CHUNK);
+        if (!unlimitedWindow) {
+          n = (int) Math.min(n, window);
+          window -= n;
+        }
+        requests.onNext(
+            frame(RunRequest.newBuilder().setStdin(ByteString.copyFrom(bytes, offset, n))));
+        offset += n;
+        length -= n;
+      }
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  private void awaitSendable() {
+    try {
+      sendable.await(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TenkiException("interrupted while writing stdin", "cancelled", null, e);
+    }
+  }
+
+  @Override
+  public OutputStream stdin() {
+    return stdinStream;
+  }
+
+  @Override
+  public void closeStdin() {
+    sendLock.lock();
+    try {
+      if (!stdinClosed && !finished) {
+        requests.onNext(frame(RunRequest.newBuilder().setStdinClose(true)));
+      }
+      stdinClosed = true;
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  @Override
+  public InputStream stdout() {
+    return stdout.stream();
+  }
+
+  @Override
+  public InputStream stderr() {
+    return stderr.stream();
+  }
+
+  @Override
+  public void signal(Signal signal) {
+    java.util.Objects.requireNonNull(signal, "signal");
+    send(
+        RunRequest.newBuilder()
+            .setSignal(RunSignal.newBuilder().setSignal(WireMapper.signal(signal)))
+            .build());
+  }
+
+  @Override
+  public boolean isAlive() {
+    return !finished;
+  }
+
+  @Override
+  public ExecResult waitFor() {
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TenkiException("interrupted while waiting for the command", "cancelled", null, e);
+    } catch (ExecutionException e) {
+      throw ErrorMapper.fromGrpc("Run", e.getCause());
+    }
+  }
+
+  @Override
+  public Optional<ExecResult> waitFor(Duration timeout) {
+    try {
+      return Optional.of(result.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TenkiException("interrupted while waiting for the command", "cancelled", null, e);
+    } catch (ExecutionException e) {
+      throw ErrorMapper.fromGrpc("Run", e.getCause());
+    }
+  }
+
+  /** Ends a process that outlived the client-side guard: kill, cancel, report a timeout. */
+  public ExecResult abandonAfterTimeout(Duration ran) {
+    ExecResult timedOut = new ExecResult(-1, "SIGKILL", true, ran, null, null, false, false);
+    result.complete(timedOut);
+    close();
+    return waitFor();
+  }
+
+  @Override
+  public void close() {
+    if (!finished) {
+      try {
+        signal(Signal.KILL);
+      } finally {
+        cancel("closed by the client");
+      }
+    }
+  }
+
+  private void cancel(String why) {
+    ClientCallStreamObserver<?> r = requests;
+    if (r != null) {
+      r.cancel(why, null);
+    }
+    fail(new TenkiException("Run cancelled: " + why, "cancelled", null, null));
+  }
+
+  private void send(RunRequest req) {
+    sendLock.lock();
+    try {
+      if (!finished) {
+        requests.onNext(frame(req.toBuilder()));
+      }
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  private static SandboxSessionDataPlaneServiceRunRequest frame(RunRequest.Builder b) {
+    return SandboxSessionDataPlaneServiceRunRequest.newBuilder().setFrame(b).build();
+  }
+
+  private void signalSendable() {
+    sendLock.lock();
+    try {
+      sendable.signalAll();
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  private boolean roomForMore() {
+    return (onStdout != null || stdout.hasRoom()) && (onStderr != null || stderr.hasRoom());
+  }
+
+  private void requestNext() {
+    synchronized (gate) {
+      if (roomForMore()) {
+        requests.request(1);
+      } else {
+        paused = true;
+      }
+    }
+  }
+
+  private void resumeInbound() {
+    synchronized (gate) {
+      if (paused && roomForMore()) {
+        paused = false;
+        requests.request(1);
+      }
+    }
+  }
+
+  private void deliver(ByteString data, Consumer<byte[]> callback, ChunkPipe pipe) {
+    byte[] bytes = data.toByteArray();
+    if (callback == null) {
+      pipe.offer(bytes);
+      return;
+    }
+    try {
+      callback.accept(bytes);
+    } catch (RuntimeException e) {
+      requests.cancel("output callback failed", e);
+      fail(new TenkiException("output callback failed: " + e, "cancelled", null, e));
+    }
+  }
+
+  private void onExit(RunExit exit) {
+    if (!started.isDone()) {
+      String reason = exit.getReason();
+      if (reason.startsWith("first_frame_timeout") || reason.startsWith("capability_unavailable")) {
+        fail(
+            new UnavailableException(
+                "Run: the sandbox could not start the command (" + reason + ")",
+                "unavailable",
+                null,
+                null));
+        return;
+      }
+      started.complete(0L);
+    }
+    finished = true;
+    stdout.finish();
+    stderr.finish();
+    result.complete(WireMapper.result(exit, null, null, false, false));
+    sendLock.lock();
+    try {
+      requests.onCompleted();
+    } catch (IllegalStateException alreadyClosed) {
+      // the call ended first; nothing to half-close
+    } finally {
+      sendable.signalAll();
+      sendLock.unlock();
+    }
+  }
+
+  private void fail(TenkiException e) {
+    finished = true;
+    started.completeExceptionally(e);
+    stdout.fail(e);
+    stderr.fail(e);
+    result.completeExceptionally(e);
+    signalSendable();
+  }
+
+  private final class Inbound
+      implements ClientResponseObserver<
+          SandboxSessionDataPlaneServiceRunRequest, SandboxSessionDataPlaneServiceRunResponse> {
+
+    @Override
+    public void beforeStart(
+        ClientCallStreamObserver<SandboxSessionDataPlaneServiceRunRequest> stream) {
+      requests = stream;
+      stream.disableAutoRequestWithInitial(1);
+      stream.setOnReadyHandler(RunProcess.this::signalSendable);
+    }
+
+    @Override
+    public void onNext(SandboxSessionDataPlaneServiceRunResponse value) {
+      RunResponse f = value.getFrame();
+      switch (f.getPayloadCase()) {
+        case STARTED -> {
+          sendLock.lock();
+          try {
+            window = f.getStarted().getStdinWindowBytes();
+            // a server that advertises no window does not flow-control stdin
+            unlimitedWindow = window == 0;
+            sendable.signalAll();
+          } finally {
+            sendLock.unlock();
+          }
+          started.complete(f.getStarted().getPid());
+        }
+        case STDOUT -> deliver(f.getStdout(), onStdout, stdout);
+        case STDERR -> deliver(f.getStderr(), onStderr, stderr);
+        case FLOW -> {
+          sendLock.lock();
+          try {
+            window += f.getFlow().getStdinGrantBytes();
+            sendable.signalAll();
+          } finally {
+            sendLock.unlock();
+          }
+        }
+        case EXIT -> onExit(f.getExit());
+        default -> {
+          // unknown frame kinds from newer servers are skipped
+        }
+      }
+      if (!result.isDone() || f.getPayloadCase() == RunResponse.PayloadCase.EXIT) {
+        requestNext();
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      if (!result.isDone()) {
+        fail(ErrorMapper.fromGrpc("Run", t));
+      }
+    }
+
+    @Override
+    public void onCompleted() {
+      if (!result.isDone()) {
+        fail(
+            new TenkiException(
+                "Run: the stream ended without an exit status", "unknown", null, null));
+      }
+    }
+  }
+
+  private static final class StdinStream extends OutputStream {
+    private final RunProcess p;
+
+    StdinStream(RunProcess p) {
+      this.p = p;
+    }
+
+    @Override
+    public void write(int b) {
+      p.writeStdin(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      p.writeStdin(b, off, len);
+    }
+
+    @Override
+    public void close() {
+      p.closeStdin();
+    }
+  }
+}
