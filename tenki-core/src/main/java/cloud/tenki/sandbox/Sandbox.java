@@ -286,9 +286,7 @@ public final class Sandbox implements AutoCloseable {
    * this sandbox; the SSH user is {@code tenki}.
    */
   public SshCertificate issueSshCert(String publicKey, Duration ttl) {
-    CreateSandboxOptions.Builder.nonBlank(publicKey, "publicKey");
-    CreateSandboxOptions.Builder.positive(ttl, "ttl");
-    return client.sshGateway().issueCert(id, publicKey, ttl);
+    return client.issueSshCert(id, publicKey, ttl);
   }
 
   /** A raw SSH transport over the gateway WebSocket; see {@link SshConnection}. */

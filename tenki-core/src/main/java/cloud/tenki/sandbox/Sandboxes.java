@@ -64,14 +64,14 @@ public final class Sandboxes {
         client.control().call("CreateSession", false, deadline, s -> s.createSession(req));
     Sandbox sb =
         new Sandbox(client, r.getSession(), options.keepOnClose(), options.readyTimeout(), owned);
-    sb.dataPlane().seed(r.getDataPlaneEndpoint(), r.getCredential(), r.getRouteStatus());
-    if (options.waitReady()) {
-      try {
+    try {
+      sb.dataPlane().seed(r.getDataPlaneEndpoint(), r.getCredential(), r.getRouteStatus());
+      if (options.waitReady()) {
         sb.awaitReady();
-      } catch (RuntimeException e) {
-        sb.close();
-        throw e;
       }
+    } catch (RuntimeException e) {
+      sb.close();
+      throw e;
     }
     return sb;
   }

@@ -120,6 +120,18 @@ public final class TenkiClient implements AutoCloseable {
     return engine != null;
   }
 
+  /**
+   * Signs {@code publicKey} (an OpenSSH public key line) into a short-lived user certificate for
+   * sandbox {@code sessionId}; the SSH user is {@code tenki}. Uses the Connect protocol over HTTPS,
+   * which passes through plain HTTP load balancers.
+   */
+  public SshCertificate issueSshCert(String sessionId, String publicKey, Duration ttl) {
+    CreateSandboxOptions.Builder.nonBlank(sessionId, "sessionId");
+    CreateSandboxOptions.Builder.nonBlank(publicKey, "publicKey");
+    CreateSandboxOptions.Builder.positive(ttl, "ttl");
+    return ssh.issueCert(sessionId, publicKey, ttl);
+  }
+
   /** A raw SSH transport to a sandbox through the gateway WebSocket. */
   public SshConnection ssh(String sessionId) {
     return ssh.connect(Objects.requireNonNull(sessionId, "sessionId"));
@@ -145,10 +157,6 @@ public final class TenkiClient implements AutoCloseable {
 
   TimeSource time() {
     return time;
-  }
-
-  SshGateway sshGateway() {
-    return ssh;
   }
 
   Duration callTimeout() {

@@ -10,6 +10,7 @@ class FakeSandboxBehaviourTest extends SandboxBehaviourSuite {
   @Override
   protected TenkiClient newClient() {
     fake = FakeTenki.inProcess();
+    fake.ssh().startGateway(fake);
     return TenkiClient.builder().endpoint(fake.endpoint()).token(fake.token).build();
   }
 

@@ -37,14 +37,26 @@ import org.junit.jupiter.api.Timeout;
  * (an in-process fake, the local engine, the cloud) and inherit every test. Nothing here depends on
  * which backend runs: only on the behaviour the wire contract promises.
  *
- * <p>Processes, files and the lifetime API are covered here; files and SSH in {@link
- * FilesBehaviourSuite} and {@link SshBehaviourSuite}.
+ * <p>Processes and the lifetime API are covered here; files, ports, preview URLs, volumes and SSH
+ * come from the mixed-in {@link FilesBehaviour}, {@link ResourcesBehaviour} and {@link
+ * SshBehaviour}. The backend must offer an SSH gateway (discoverable or configured).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-public abstract class SandboxBehaviourSuite {
+public abstract class SandboxBehaviourSuite
+    implements FilesBehaviour, ResourcesBehaviour, SshBehaviour {
   protected TenkiClient client;
   protected Sandbox sandbox;
+
+  @Override
+  public TenkiClient client() {
+    return client;
+  }
+
+  @Override
+  public Sandbox sandbox() {
+    return sandbox;
+  }
 
   /** A client for the backend under test; the suite closes it. */
   protected abstract TenkiClient newClient();

@@ -66,9 +66,16 @@ public final class DataPlane {
     return sessionId;
   }
 
-  /** Uses the route a create or wait reply already carried, if it is usable. */
+  /**
+   * Uses the route a create or wait reply already carried, if it is usable.
+   *
+   * @throws UnavailableException if the reply says the route failed (that is terminal)
+   */
   public synchronized void seed(
       String endpoint, SessionCredential credential, DataPlaneRouteStatus status) {
+    if (status == DataPlaneRouteStatus.DATA_PLANE_ROUTE_STATUS_FAILED) {
+      throw routeFailed();
+    }
     if (usable(endpoint, credential, status)) {
       route = toRoute(endpoint, credential);
       probed = false;
@@ -140,6 +147,11 @@ public final class DataPlane {
     }
     return e instanceof StatusRuntimeException sre
         && sre.getStatus().getCode() == Status.Code.UNAUTHENTICATED;
+  }
+
+  private UnavailableException routeFailed() {
+    return new UnavailableException(
+        "the data plane route of sandbox " + sessionId + " failed", "unavailable", null, null);
   }
 
   private static boolean usable(

@@ -114,11 +114,7 @@ public final class RunProcess implements SandboxProcess {
           throw new IllegalStateException("stdin is closed");
         }
         if (finished) {
-          throw new TenkiException(
-              "the process has exited; stdin is no longer accepted",
-              "failed_precondition",
-              null,
-              null);
+          throw endedError();
         }
         if ((!unlimitedWindow && window <= 0) || !requests.isReady()) {
           awaitSendable();
@@ -137,6 +133,21 @@ public final class RunProcess implements SandboxProcess {
     } finally {
       sendLock.unlock();
     }
+  }
+
+  /** Why stdin is no longer accepted: the stream's own failure, or a normal exit. */
+  private TenkiException endedError() {
+    if (result.isCompletedExceptionally()) {
+      try {
+        result.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof TenkiException te) {
+          return te;
+        }
+      }
+    }
+    return new TenkiException(
+        "the process has exited; stdin is no longer accepted", "failed_precondition", null, null);
   }
 
   private void awaitSendable() {
