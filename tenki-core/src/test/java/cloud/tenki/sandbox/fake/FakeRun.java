@@ -346,8 +346,10 @@ final class FakeRun implements StreamObserver<SandboxSessionDataPlaneServiceRunR
       if (signalSent == null) {
         signalSent = "KILL";
       }
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      // parent first: a shell whose child dies first would run its next command
+      java.util.List<ProcessHandle> children = p.descendants().toList();
       p.destroyForcibly();
+      children.forEach(ProcessHandle::destroyForcibly);
     }
   }
 

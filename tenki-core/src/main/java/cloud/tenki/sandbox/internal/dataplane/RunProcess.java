@@ -40,6 +40,12 @@ public final class RunProcess implements SandboxProcess {
   static final int STDIN_CHUNK = 32 * 1024;
   static final long PIPE_CAPACITY = 1024 * 1024;
 
+  /**
+   * Messages requested ahead while the pipes have room: enough to keep the transport busy, few
+   * enough that a pipe overshoots its capacity by at most this many messages.
+   */
+  static final int READ_AHEAD = 8;
+
   private final Consumer<byte[]> onStdout;
   private final Consumer<byte[]> onStderr;
   private final ChunkPipe stdout = new ChunkPipe(PIPE_CAPACITY, this::resumeInbound);
@@ -60,6 +66,7 @@ public final class RunProcess implements SandboxProcess {
   private boolean stdinClosed;
   // guarded by gate
   private boolean paused;
+  private int outstanding = 1; // messages requested and not yet delivered
 
   private RunProcess(Consumer<byte[]> onStdout, Consumer<byte[]> onStderr) {
     this.onStdout = onStdout;
@@ -284,20 +291,30 @@ public final class RunProcess implements SandboxProcess {
 
   private void requestNext() {
     synchronized (gate) {
-      if (roomForMore()) {
-        requests.request(1);
-      } else {
-        paused = true;
-      }
+      outstanding--;
+      topUp();
     }
   }
 
   private void resumeInbound() {
     synchronized (gate) {
-      if (paused && roomForMore()) {
-        paused = false;
-        requests.request(1);
+      if (paused) {
+        topUp();
       }
+    }
+  }
+
+  /** Requests up to {@link #READ_AHEAD} messages while there is room; else pauses. */
+  private void topUp() {
+    if (!roomForMore()) {
+      paused = true;
+      return;
+    }
+    paused = false;
+    int want = READ_AHEAD - outstanding;
+    if (want > 0) {
+      outstanding += want;
+      requests.request(want);
     }
   }
 
