@@ -77,7 +77,8 @@ public final class Sandbox implements AutoCloseable {
             client.channels(),
             client.apiEndpoint(),
             client.time(),
-            readyTimeout);
+            readyTimeout,
+            this::awaitRunningIfStarting);
     this.processes = new Processes(dataPlane, Duration.ofSeconds(60));
     this.files = new SandboxFiles(dataPlane);
   }
@@ -308,6 +309,14 @@ public final class Sandbox implements AutoCloseable {
             .addAllSshAuthorizedKeys(publicKeys)
             .build();
     client.control().call("UpdateSSHAuthorizedKeys", true, s -> s.updateSSHAuthorizedKeys(req));
+  }
+
+  /** Before the first data-plane call: a sandbox still starting or resuming is waited for. */
+  private void awaitRunningIfStarting() {
+    SandboxState st = WireMapper.state(last.getState());
+    if (st == SandboxState.CREATING || st == SandboxState.RESUMING) {
+      waitUntilRunning();
+    }
   }
 
   /** Waits until running, then until the data plane answers. */

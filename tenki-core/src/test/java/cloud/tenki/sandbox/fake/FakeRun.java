@@ -140,7 +140,7 @@ final class FakeRun implements StreamObserver<SandboxSessionDataPlaneServiceRunR
             .setStarted(
                 RunStarted.newBuilder().setPid(process.pid()).setStdinWindowBytes((int) window))
             .build());
-    if (s.getTimeoutMs() > 0) {
+    if (s.getTimeoutMs() > 0 && !fake.ignoreRunTimeouts) {
       long ms = Integer.toUnsignedLong(s.getTimeoutMs());
       process
           .onExit()

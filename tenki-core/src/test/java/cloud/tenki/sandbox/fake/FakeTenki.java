@@ -43,6 +43,10 @@ public final class FakeTenki implements AutoCloseable {
   public volatile Duration credentialTtl = Duration.ofMinutes(10);
   public volatile int stdinWindowBytes = 64 * 1024;
   public volatile boolean createStartsAsCreating;
+
+  /** Like a server that lost its timer: Run's timeout_ms is not enforced. */
+  public volatile boolean ignoreRunTimeouts;
+
   public volatile String gatewayUrl;
   public final AtomicInteger routeNotReady = new AtomicInteger();
   public final AtomicInteger routeFailed = new AtomicInteger();

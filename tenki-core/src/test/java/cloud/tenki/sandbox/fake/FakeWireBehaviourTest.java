@@ -309,4 +309,47 @@ class FakeWireBehaviourTest {
       assertThat(a.fs().exists("only-a.txt")).isTrue();
     }
   }
+
+  @Test
+  void createWithoutWaitingLetsTheFirstCommandWait() {
+    fake.createStartsAsCreating = true;
+    try (Sandbox sb =
+        client.sandboxes().create(CreateSandboxOptions.builder().waitReady(false).build())) {
+      assertThat(fake.calls("WaitSession")).isZero();
+      assertThat(sb.exec("echo", "late").check().stdoutText()).isEqualTo("late\n");
+      assertThat(fake.calls("WaitSession")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void probeRejectedForItsCredentialReMintsOnce() {
+    try (Sandbox sb = create()) {
+      sb.pause();
+      sb.resume();
+      fake.revokeCredentials(); // the credential the resume wait carried is now rejected
+      assertThat(sb.exec("echo", "ok").check().stdoutText()).isEqualTo("ok\n");
+    }
+  }
+
+  @Test
+  @Timeout(value = 40, unit = TimeUnit.SECONDS)
+  void commandOutlivingItsTimeoutIsKilledByTheClientWithPartialOutput() throws Exception {
+    fake.ignoreRunTimeouts = true;
+    try (Sandbox sb = create()) {
+      var r =
+          sb.exec(
+              cloud.tenki.sandbox.ExecOptions.builder("sh", "-c", "echo started; exec sleep 60")
+                  .timeout(Duration.ofMillis(300))
+                  .build());
+      assertThat(r.timedOut()).isTrue();
+      assertThat(r.signal()).contains("SIGKILL");
+      assertThat(r.stdoutText()).isEqualTo("started\n");
+      // the cancelled stream made the fake kill the process
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!fake.session(sb.id()).runs.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(fake.session(sb.id()).runs).isEmpty();
+    }
+  }
 }

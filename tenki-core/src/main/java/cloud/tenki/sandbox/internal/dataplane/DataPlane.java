@@ -42,6 +42,7 @@ public final class DataPlane {
   private final Endpoint controlEndpoint;
   private final TimeSource time;
   private final Duration readyTimeout;
+  private final Runnable awaitRunning;
 
   // guarded by this
   private Route route;
@@ -53,7 +54,9 @@ public final class DataPlane {
       ChannelPool channels,
       Endpoint controlEndpoint,
       TimeSource time,
-      Duration readyTimeout) {
+      Duration readyTimeout,
+      Runnable awaitRunning) {
+    this.awaitRunning = awaitRunning;
     this.sessionId = sessionId;
     this.control = control;
     this.channels = channels;
@@ -90,6 +93,10 @@ public final class DataPlane {
 
   /** A live route: minted or renewed if needed, probed once per endpoint. */
   public synchronized Route route() {
+    if (route == null) {
+      // a sandbox created without waiting, or resumed, may not run yet
+      awaitRunning.run();
+    }
     if (route == null || !time.now().isBefore(route.renewAt())) {
       Route fresh = mint();
       if (route == null || !route.endpoint().equals(fresh.endpoint())) {
@@ -98,7 +105,15 @@ public final class DataPlane {
       route = fresh;
     }
     if (!probed) {
-      probe(route);
+      try {
+        probe(route);
+      } catch (TenkiException e) {
+        if (!isUnauthenticated(e)) {
+          throw e;
+        }
+        route = mint();
+        probe(route);
+      }
       probed = true;
     }
     return route;
