@@ -145,6 +145,17 @@ public final class SdkBenchmark {
         secs,
         mbs,
         heapGrowth / 1048576.0);
+    long c0 = System.nanoTime();
+    java.util.concurrent.atomic.AtomicLong seen = new java.util.concurrent.atomic.AtomicLong();
+    sb.exec(ExecOptions.builder(cmd).onStdout(chunk -> seen.addAndGet(chunk.length)).build())
+        .check();
+    double cs = (System.nanoTime() - c0) / 1e9;
+    System.out.printf(
+        Locale.ROOT,
+        "stream %d MiB of stdout via exec(onStdout), SDK: %.2f s, %.0f MB/s%n",
+        seen.get() >> 20,
+        cs,
+        seen.get() / 1e6 / cs);
     if (raw != null) {
       long r0 = System.nanoTime();
       long got = raw.run(cmd);
