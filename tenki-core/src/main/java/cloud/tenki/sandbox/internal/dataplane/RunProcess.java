@@ -23,21 +23,18 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * A process over the bidirectional {@code Run} stream. Inbound, one message is requested at a time
+ * A process over the bidirectional {@code Run} stream. Inbound, a few messages are requested ahead,
  * and only while both output pipes have room (or callbacks consume synchronously), so a slow reader
- * stops the server instead of filling memory. Outbound, stdin is cut into chunks of at most 32 KiB
- * and sent only within the window the server granted and while the transport is ready.
+ * stops the server instead of filling memory. Outbound flow control is {@link RunOutbound}'s.
  */
 public final class RunProcess implements SandboxProcess {
-  static final int STDIN_CHUNK = 32 * 1024;
   static final long PIPE_CAPACITY = 1024 * 1024;
 
   /**
@@ -52,18 +49,11 @@ public final class RunProcess implements SandboxProcess {
   private final ChunkPipe stderr = new ChunkPipe(PIPE_CAPACITY, this::resumeInbound);
   private final CompletableFuture<Long> started = new CompletableFuture<>();
   private final CompletableFuture<ExecResult> result = new CompletableFuture<>();
-  private final ReentrantLock sendLock = new ReentrantLock();
-  private final Condition sendable = sendLock.newCondition();
+  private final RunOutbound out = new RunOutbound();
   private final Object gate = new Object();
-  private final OutputStream stdinStream = new StdinStream(this);
-
-  private volatile ClientCallStreamObserver<SandboxSessionDataPlaneServiceRunRequest> requests;
+  private final OutputStream stdinStream = new StdinStream();
   private volatile boolean finished;
   private volatile long pid;
-  // guarded by sendLock
-  private long window;
-  private boolean unlimitedWindow;
-  private boolean stdinClosed;
   // guarded by gate
   private boolean paused;
   private int outstanding = 1; // messages requested and not yet delivered
@@ -85,7 +75,7 @@ public final class RunProcess implements SandboxProcess {
       Duration startTimeout) {
     RunProcess p = new RunProcess(onStdout, onStderr);
     route.async().run(p.new Inbound());
-    p.send(RunRequest.newBuilder().setStart(start).build());
+    p.out.send(RunRequest.newBuilder().setStart(start).build());
     try {
       p.pid = p.started.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
       return p;
@@ -113,33 +103,7 @@ public final class RunProcess implements SandboxProcess {
 
   @Override
   public void writeStdin(byte[] bytes, int offset, int length) {
-    java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
-    sendLock.lock();
-    try {
-      while (length > 0) {
-        if (stdinClosed) {
-          throw new IllegalStateException("stdin is closed");
-        }
-        if (finished) {
-          throw endedError();
-        }
-        if ((!unlimitedWindow && window <= 0) || !requests.isReady()) {
-          awaitSendable();
-          continue;
-        }
-        int n = Math.min(length, STDIN_CHUNK);
-        if (!unlimitedWindow) {
-          n = (int) Math.min(n, window);
-          window -= n;
-        }
-        requests.onNext(
-            frame(RunRequest.newBuilder().setStdin(ByteString.copyFrom(bytes, offset, n))));
-        offset += n;
-        length -= n;
-      }
-    } finally {
-      sendLock.unlock();
-    }
+    out.writeStdin(bytes, offset, length, this::endedError);
   }
 
   /** Why stdin is no longer accepted: the stream's own failure, or a normal exit. */
@@ -147,7 +111,7 @@ public final class RunProcess implements SandboxProcess {
     if (result.isCompletedExceptionally()) {
       try {
         result.join();
-      } catch (java.util.concurrent.CompletionException e) {
+      } catch (CompletionException e) {
         if (e.getCause() instanceof TenkiException te) {
           return te;
         }
@@ -157,15 +121,6 @@ public final class RunProcess implements SandboxProcess {
         "the process has exited; stdin is no longer accepted", "failed_precondition", null, null);
   }
 
-  private void awaitSendable() {
-    try {
-      sendable.await(1, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new TenkiException("interrupted while writing stdin", "cancelled", null, e);
-    }
-  }
-
   @Override
   public OutputStream stdin() {
     return stdinStream;
@@ -173,15 +128,7 @@ public final class RunProcess implements SandboxProcess {
 
   @Override
   public void closeStdin() {
-    sendLock.lock();
-    try {
-      if (!stdinClosed && !finished) {
-        requests.onNext(frame(RunRequest.newBuilder().setStdinClose(true)));
-      }
-      stdinClosed = true;
-    } finally {
-      sendLock.unlock();
-    }
+    out.closeStdin();
   }
 
   @Override
@@ -197,7 +144,7 @@ public final class RunProcess implements SandboxProcess {
   @Override
   public void signal(Signal signal) {
     java.util.Objects.requireNonNull(signal, "signal");
-    send(
+    out.send(
         RunRequest.newBuilder()
             .setSignal(RunSignal.newBuilder().setSignal(WireMapper.signal(signal)))
             .build());
@@ -236,8 +183,7 @@ public final class RunProcess implements SandboxProcess {
 
   /** Ends a process that outlived the client-side guard: kill, cancel, report a timeout. */
   public ExecResult abandonAfterTimeout(Duration ran) {
-    ExecResult timedOut = new ExecResult(-1, "SIGKILL", true, ran, null, null, false, false);
-    result.complete(timedOut);
+    result.complete(new ExecResult(-1, "SIGKILL", true, ran, null, null, false, false));
     close();
     return waitFor();
   }
@@ -254,35 +200,11 @@ public final class RunProcess implements SandboxProcess {
   }
 
   private void cancel(String why) {
-    ClientCallStreamObserver<?> r = requests;
+    ClientCallStreamObserver<?> r = out.requests();
     if (r != null) {
       r.cancel(why, null);
     }
     fail(new TenkiException("Run cancelled: " + why, "cancelled", null, null));
-  }
-
-  private void send(RunRequest req) {
-    sendLock.lock();
-    try {
-      if (!finished) {
-        requests.onNext(frame(req.toBuilder()));
-      }
-    } finally {
-      sendLock.unlock();
-    }
-  }
-
-  private static SandboxSessionDataPlaneServiceRunRequest frame(RunRequest.Builder b) {
-    return SandboxSessionDataPlaneServiceRunRequest.newBuilder().setFrame(b).build();
-  }
-
-  private void signalSendable() {
-    sendLock.lock();
-    try {
-      sendable.signalAll();
-    } finally {
-      sendLock.unlock();
-    }
   }
 
   private boolean roomForMore() {
@@ -314,7 +236,7 @@ public final class RunProcess implements SandboxProcess {
     int want = READ_AHEAD - outstanding;
     if (want > 0) {
       outstanding += want;
-      requests.request(want);
+      out.requests().request(want);
     }
   }
 
@@ -327,7 +249,7 @@ public final class RunProcess implements SandboxProcess {
     try {
       callback.accept(bytes);
     } catch (RuntimeException e) {
-      requests.cancel("output callback failed", e);
+      out.requests().cancel("output callback failed", e);
       fail(new TenkiException("output callback failed: " + e, "cancelled", null, e));
     }
   }
@@ -350,15 +272,7 @@ public final class RunProcess implements SandboxProcess {
     stdout.finish();
     stderr.finish();
     result.complete(WireMapper.result(exit, null, null, false, false));
-    sendLock.lock();
-    try {
-      requests.onCompleted();
-    } catch (IllegalStateException alreadyClosed) {
-      // the call ended first; nothing to half-close
-    } finally {
-      sendable.signalAll();
-      sendLock.unlock();
-    }
+    out.end(true);
   }
 
   private void fail(TenkiException e) {
@@ -367,7 +281,7 @@ public final class RunProcess implements SandboxProcess {
     stdout.fail(e);
     stderr.fail(e);
     result.completeExceptionally(e);
-    signalSendable();
+    out.end(false);
   }
 
   private final class Inbound
@@ -377,9 +291,8 @@ public final class RunProcess implements SandboxProcess {
     @Override
     public void beforeStart(
         ClientCallStreamObserver<SandboxSessionDataPlaneServiceRunRequest> stream) {
-      requests = stream;
       stream.disableAutoRequestWithInitial(1);
-      stream.setOnReadyHandler(RunProcess.this::signalSendable);
+      out.attach(stream);
     }
 
     @Override
@@ -387,36 +300,18 @@ public final class RunProcess implements SandboxProcess {
       RunResponse f = value.getFrame();
       switch (f.getPayloadCase()) {
         case STARTED -> {
-          sendLock.lock();
-          try {
-            window = f.getStarted().getStdinWindowBytes();
-            // a server that advertises no window does not flow-control stdin
-            unlimitedWindow = window == 0;
-            sendable.signalAll();
-          } finally {
-            sendLock.unlock();
-          }
+          out.open(f.getStarted().getStdinWindowBytes());
           started.complete(f.getStarted().getPid());
         }
         case STDOUT -> deliver(f.getStdout(), onStdout, stdout);
         case STDERR -> deliver(f.getStderr(), onStderr, stderr);
-        case FLOW -> {
-          sendLock.lock();
-          try {
-            window += f.getFlow().getStdinGrantBytes();
-            sendable.signalAll();
-          } finally {
-            sendLock.unlock();
-          }
-        }
+        case FLOW -> out.grant(f.getFlow().getStdinGrantBytes());
         case EXIT -> onExit(f.getExit());
         default -> {
           // unknown frame kinds from newer servers are skipped
         }
       }
-      if (!result.isDone() || f.getPayloadCase() == RunResponse.PayloadCase.EXIT) {
-        requestNext();
-      }
+      requestNext();
     }
 
     @Override
@@ -436,26 +331,20 @@ public final class RunProcess implements SandboxProcess {
     }
   }
 
-  private static final class StdinStream extends OutputStream {
-    private final RunProcess p;
-
-    StdinStream(RunProcess p) {
-      this.p = p;
-    }
-
+  private final class StdinStream extends OutputStream {
     @Override
     public void write(int b) {
-      p.writeStdin(new byte[] {(byte) b}, 0, 1);
+      writeStdin(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) {
-      p.writeStdin(b, off, len);
+      writeStdin(b, off, len);
     }
 
     @Override
     public void close() {
-      p.closeStdin();
+      closeStdin();
     }
   }
 }
