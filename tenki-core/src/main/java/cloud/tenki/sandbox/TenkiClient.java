@@ -77,7 +77,15 @@ public final class TenkiClient implements AutoCloseable {
     this.time = new TimeSource(b.clock, b.sleeper);
     this.channels = new ChannelPool(USER_AGENT);
     Retrier retrier = new Retrier(4, Duration.ofMillis(100), Duration.ofSeconds(2), time);
-    this.control = new ControlPlane(channels.channel(endpoint), token, retrier, callTimeout);
+    try {
+      this.control = new ControlPlane(channels.channel(endpoint), token, retrier, callTimeout);
+    } catch (RuntimeException e) {
+      channels.close();
+      if (engine != null) {
+        engine.close(); // started above and not handed to anyone yet
+      }
+      throw e;
+    }
     this.ssh =
         new SshGateway(endpoint, token, s.gatewayUrl(), this::http, control.channel(), callTimeout);
     this.sandboxes = new Sandboxes(this);

@@ -15,7 +15,6 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * Connect unary calls with JSON bodies over OkHttp: they pass through plain HTTP/1.1 load
@@ -25,6 +24,7 @@ public final class ConnectClient {
   private static final MediaType JSON = MediaType.get("application/json");
   private static final JsonFormat.Printer PRINTER = JsonFormat.printer();
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
+  private static final long MAX_REPLY_BYTES = 1024 * 1024;
 
   private final OkHttpClient http;
   private final String base;
@@ -50,8 +50,8 @@ public final class ConnectClient {
             .post(RequestBody.create(print(request), JSON))
             .build();
     try (Response resp = http.newCall(req).execute()) {
-      ResponseBody body = resp.body();
-      String text = body == null ? "" : body.string();
+      // certificate replies are small; a misbehaving proxy must not fill the heap
+      String text = resp.peekBody(MAX_REPLY_BYTES).string();
       String requestId = resp.header("x-request-id");
       if (!resp.isSuccessful()) {
         throw error(op, resp.code(), text, requestId);
