@@ -352,4 +352,24 @@ class FakeWireBehaviourTest {
       assertThat(fake.session(sb.id()).runs).isEmpty();
     }
   }
+
+  @Test
+  void signalsAreDeliveredByName() {
+    try (Sandbox sb = create()) {
+      for (cloud.tenki.sandbox.Signal sig :
+          new cloud.tenki.sandbox.Signal[] {
+            cloud.tenki.sandbox.Signal.INT,
+            cloud.tenki.sandbox.Signal.TERM,
+            cloud.tenki.sandbox.Signal.KILL
+          }) {
+        try (SandboxProcess p = sb.start("sleep", "60")) {
+          p.signal(sig);
+          var r = p.waitFor(Duration.ofSeconds(20)).orElseThrow();
+          assertThat(r.signal()).as(sig.name()).contains("SIG" + sig.name());
+          assertThat(r.exitCode()).isEqualTo(-1);
+          assertThat(r.success()).isFalse();
+        }
+      }
+    }
+  }
 }

@@ -252,6 +252,24 @@ public abstract class SandboxBehaviourSuite
   }
 
   @Test
+  void startedProcessCanStreamToCallbacks() {
+    List<byte[]> out = new CopyOnWriteArrayList<>();
+    List<byte[]> err = new CopyOnWriteArrayList<>();
+    try (SandboxProcess p =
+        sandbox.start(
+            ExecOptions.builder("sh", "-c", "seq 1 20000; echo done >&2")
+                .onStdout(out::add)
+                .onStderr(err::add)
+                .build())) {
+      assertThat(p.waitFor().success()).isTrue();
+    }
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    out.forEach(all::writeBytes);
+    assertThat(all.toString(StandardCharsets.UTF_8)).isEqualTo(seq(20000));
+    assertThat(new String(err.get(0), StandardCharsets.UTF_8)).isEqualTo("done\n");
+  }
+
+  @Test
   void signalEndsAProcess() {
     try (SandboxProcess p = sandbox.start("sleep", "60")) {
       assertThat(p.waitFor(Duration.ofMillis(200))).isEmpty();
@@ -307,6 +325,40 @@ public abstract class SandboxBehaviourSuite
     assertThat(info.id()).isEqualTo(sandbox.id());
     assertThat(info.state()).isEqualTo(SandboxState.RUNNING);
     assertThat(info.name()).isEqualTo("suite");
+  }
+
+  @Test
+  void createPassesSizeLabelsAndEnvironment() {
+    String tag = "suite-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    try (Sandbox sb =
+        client
+            .sandboxes()
+            .create(
+                sandboxOptions()
+                    .cpuCores(1)
+                    .memoryMb(1024)
+                    .env("SANDBOX_WIDE", "from-create")
+                    .metadata("owner", "suite")
+                    .tags(tag)
+                    .idleTimeoutMinutes(30)
+                    .pauseRetention(Duration.ofHours(2))
+                    .build())) {
+      SandboxInfo info = sb.info();
+      assertThat(info.cpuCores()).isEqualTo(1);
+      assertThat(info.memoryMb()).isEqualTo(1024);
+      assertThat(info.metadata()).containsEntry("owner", "suite");
+      assertThat(info.tags()).contains(tag);
+      assertThat(info.idleTimeoutMinutes()).contains(30);
+      assertThat(info.pauseRetention()).contains(Duration.ofHours(2));
+      assertThat(sb.exec("sh", "-c", "echo $SANDBOX_WIDE").check().stdoutText())
+          .isEqualTo("from-create\n");
+      assertThat(
+              client
+                  .sandboxes()
+                  .list(ListSandboxesOptions.builder().tags(tag).build())
+                  .map(SandboxInfo::id))
+          .containsExactly(sb.id());
+    }
   }
 
   @Test
