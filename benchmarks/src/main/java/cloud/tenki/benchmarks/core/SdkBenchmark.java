@@ -61,7 +61,10 @@ public final class SdkBenchmark {
           a.getOrDefault("token", System.getenv().getOrDefault("TENKI_API_KEY", "local"));
       try (RawGrpc raw =
           endpoint.startsWith("inprocess") ? null : new RawGrpc(endpoint, token, sb.id())) {
-        roundTrip(sb, raw, warmup, roundTrips);
+        Stats java = roundTrip(sb, raw, warmup, roundTrips);
+        if (a.containsKey("ts-sdk")) {
+          tsRoundTrip(a.get("ts-sdk"), endpoint, token, warmup, roundTrips, java);
+        }
         System.out.println("(stream warm-up, not reported)");
         stream(sb, raw, Math.min(streamBytes, 128L << 20), true);
         stream(sb, raw, streamBytes, false);
@@ -74,7 +77,7 @@ public final class SdkBenchmark {
     }
   }
 
-  private static void roundTrip(Sandbox sb, RawGrpc raw, int warmup, int n) throws Exception {
+  private static Stats roundTrip(Sandbox sb, RawGrpc raw, int warmup, int n) throws Exception {
     for (int i = 0; i < warmup; i++) {
       sb.exec("true").check();
       if (raw != null) {
@@ -106,6 +109,7 @@ public final class SdkBenchmark {
           r.p50Ms(),
           s.p50Ms() / r.p50Ms());
     }
+    return s;
   }
 
   private static void stream(Sandbox sb, RawGrpc raw, long bytes, boolean quiet) throws Exception {
@@ -175,6 +179,44 @@ public final class SdkBenchmark {
           mbs / rmbs,
           heapGrowth / 1048576.0);
     }
+  }
+
+  /**
+   * Runs the official TypeScript SDK's round trip ({@code ts-sdk/roundtrip.mjs}, after {@code npm
+   * install} in that directory) against the same endpoint, and prints Java's p50 over TypeScript's.
+   */
+  private static void tsRoundTrip(
+      String dir, String endpoint, String token, int warmup, int n, Stats java) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder("node", "roundtrip.mjs").directory(new java.io.File(dir));
+    pb.environment().put("TENKI_API_ENDPOINT", endpoint);
+    // the TypeScript SDK sends a Bearer header only for tk_ tokens (API keys)
+    pb.environment().put("TENKI_AUTH_TOKEN", token.startsWith("tk_") ? token : "tk_" + token);
+    pb.environment().put("ROUND_TRIPS", Integer.toString(n));
+    pb.environment().put("WARMUP", Integer.toString(warmup));
+    pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process p = pb.start();
+    String tsP50 = null;
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        System.out.println(line);
+        for (String kv : line.split(" ")) {
+          if (kv.startsWith("ts_roundtrip_p50_ms=")) {
+            tsP50 = kv.substring(kv.indexOf('=') + 1);
+          }
+        }
+      }
+    }
+    if (p.waitFor() != 0 || tsP50 == null) {
+      System.out.println("TypeScript SDK run failed (exit " + p.exitValue() + ")");
+      return;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "RESULT java_over_ts_p50=%.2f (<= 1.0: Java no slower)%n",
+        java.p50Ms() / Double.parseDouble(tsP50));
   }
 
   private static Process startFakeServer() throws Exception {

@@ -47,6 +47,11 @@ public final class FakeTenki implements AutoCloseable {
   /** Like a server that lost its timer: Run's timeout_ms is not enforced. */
   public volatile boolean ignoreRunTimeouts;
 
+  /**
+   * Return the data-plane endpoint as a bare host:port (the official TypeScript SDK needs a URL).
+   */
+  public volatile boolean bareDataPlaneEndpoint;
+
   public volatile String gatewayUrl;
   public final AtomicInteger routeNotReady = new AtomicInteger();
   public final AtomicInteger routeFailed = new AtomicInteger();
@@ -86,7 +91,7 @@ public final class FakeTenki implements AutoCloseable {
                 .start();
         int port = ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
         endpoint = "http://127.0.0.1:" + port;
-        dataPlaneEndpoint = "127.0.0.1:" + port; // bare host:port, as the cloud returns
+        dataPlaneEndpoint = endpoint;
       } else {
         String name = "tenki-fake-" + UUID.randomUUID();
         server =
@@ -125,7 +130,9 @@ public final class FakeTenki implements AutoCloseable {
   }
 
   String dataPlaneEndpoint() {
-    return dataPlaneEndpoint;
+    return bareDataPlaneEndpoint
+        ? dataPlaneEndpoint.replaceFirst("^[a-z]+://", "")
+        : dataPlaneEndpoint;
   }
 
   /** Makes the next {@code times} calls of {@code method} fail with {@code status}. */

@@ -30,6 +30,7 @@ class NettyTransportTest {
   @Test
   void loopbackEngineNeedsNoTokenAndStreamsOverH2c() throws Exception {
     fake.token = null; // accept any bearer, as the local engine does
+    fake.bareDataPlaneEndpoint = true;
     try (TenkiClient client =
             TenkiClient.builder().environment(Map.of()).endpoint(fake.endpoint()).build();
         Sandbox sb = client.sandboxes().create(CreateSandboxOptions.defaults())) {
