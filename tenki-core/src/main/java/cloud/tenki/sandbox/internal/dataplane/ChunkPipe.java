@@ -4,6 +4,7 @@ import cloud.tenki.sandbox.TenkiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -19,10 +20,9 @@ public final class ChunkPipe {
   private final Runnable onDrain;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+  private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>();
   private final AtomicLong buffered = new AtomicLong();
-  private byte[] head;
-  private int headPos;
+  private ByteBuffer head;
   private boolean done;
   private boolean readerClosed;
   private TenkiException error;
@@ -38,13 +38,16 @@ public final class ChunkPipe {
     return buffered.get() < capacity;
   }
 
-  /** Adds a chunk without waiting; the caller is responsible for honouring {@link #hasRoom()}. */
-  public void offer(byte[] chunk) {
+  /**
+   * Adds a chunk without waiting; the caller is responsible for honouring {@link #hasRoom()}. The
+   * buffer is kept, not copied: it must not change afterwards.
+   */
+  public void offer(ByteBuffer chunk) {
     lock.lock();
     try {
-      if (!readerClosed && chunk.length > 0) {
+      if (!readerClosed && chunk.hasRemaining()) {
+        buffered.addAndGet(chunk.remaining());
         chunks.addLast(chunk);
-        buffered.addAndGet(chunk.length);
         changed.signalAll();
       }
     } finally {
@@ -53,7 +56,7 @@ public final class ChunkPipe {
   }
 
   /** Adds a chunk, waiting while the pipe is full. */
-  public void put(byte[] chunk) throws InterruptedException {
+  public void put(ByteBuffer chunk) throws InterruptedException {
     lock.lock();
     try {
       while (!hasRoom() && !readerClosed && !done) {
@@ -106,10 +109,9 @@ public final class ChunkPipe {
         if (readerClosed) {
           throw new IOException("stream closed");
         }
-        byte[] next = chunks.pollFirst();
+        ByteBuffer next = chunks.pollFirst();
         if (next != null) {
           head = next;
-          headPos = 0;
         } else if (done) {
           if (error != null) {
             throw new IOException(error.getMessage(), error);
@@ -119,11 +121,10 @@ public final class ChunkPipe {
           changed.await();
         }
       }
-      n = Math.min(len, head.length - headPos);
-      System.arraycopy(head, headPos, b, off, n);
-      headPos += n;
-      if (headPos == head.length) {
-        buffered.addAndGet(-head.length);
+      n = Math.min(len, head.remaining());
+      head.get(b, off, n);
+      buffered.addAndGet(-n);
+      if (!head.hasRemaining()) {
         head = null;
         drained = true;
         changed.signalAll();
@@ -143,7 +144,7 @@ public final class ChunkPipe {
   private int available() {
     lock.lock();
     try {
-      return head == null ? 0 : head.length - headPos;
+      return head == null ? 0 : head.remaining();
     } finally {
       lock.unlock();
     }

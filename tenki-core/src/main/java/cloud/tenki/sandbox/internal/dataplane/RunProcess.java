@@ -241,13 +241,12 @@ public final class RunProcess implements SandboxProcess {
   }
 
   private void deliver(ByteString data, Consumer<byte[]> callback, ChunkPipe pipe) {
-    byte[] bytes = data.toByteArray();
     if (callback == null) {
-      pipe.offer(bytes);
+      pipe.offer(data.asReadOnlyByteBuffer()); // a view: the message's bytes are not copied
       return;
     }
     try {
-      callback.accept(bytes);
+      callback.accept(data.toByteArray());
     } catch (RuntimeException e) {
       out.requests().cancel("output callback failed", e);
       fail(new TenkiException("output callback failed: " + e, "cancelled", null, e));

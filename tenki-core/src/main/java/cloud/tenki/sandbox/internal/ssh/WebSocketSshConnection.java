@@ -113,7 +113,7 @@ public final class WebSocketSshConnection implements SshConnection {
     @Override
     public void onMessage(WebSocket webSocket, ByteString bytes) {
       try {
-        inbound.put(bytes.toByteArray());
+        inbound.put(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         webSocket.cancel();
