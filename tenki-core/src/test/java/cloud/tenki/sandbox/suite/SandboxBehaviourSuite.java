@@ -40,6 +40,15 @@ import org.junit.jupiter.api.Timeout;
  * <p>Processes and the lifetime API are covered here; files, ports, preview URLs, volumes and SSH
  * come from the mixed-in {@link FilesBehaviour}, {@link ResourcesBehaviour} and {@link
  * SshBehaviour}. The backend must offer an SSH gateway (discoverable or configured).
+ *
+ * <pre>{@code
+ * class EngineSandboxBehaviourTest extends SandboxBehaviourSuite {
+ *   @Override
+ *   protected TenkiClient newClient() {
+ *     return TenkiClient.builder().environment(Map.of()).localEngine().build();
+ *   }
+ * }
+ * }</pre>
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
