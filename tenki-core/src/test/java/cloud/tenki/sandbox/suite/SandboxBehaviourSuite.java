@@ -150,7 +150,7 @@ public abstract class SandboxBehaviourSuite
     ExecResult r =
         sandbox.exec(
             ExecOptions.builder("sh", "-c", "echo started; sleep 30; echo never")
-                .timeout(Duration.ofMillis(700))
+                .timeout(Duration.ofMillis(2000))
                 .build());
     assertThat(r.timedOut()).isTrue();
     assertThat(r.success()).isFalse();
