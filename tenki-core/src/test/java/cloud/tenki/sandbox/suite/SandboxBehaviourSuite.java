@@ -140,6 +140,40 @@ public abstract class SandboxBehaviourSuite
   }
 
   @Test
+  void execWithLargeStdinCollectsTheEcho() {
+    byte[] data = new byte[5 * 1024 * 1024];
+    new java.util.Random(11).nextBytes(data);
+    ExecResult r = sandbox.exec(ExecOptions.builder("cat").stdin(data).build()).check();
+    assertThat(r.stdoutBytes()).isEqualTo(data);
+  }
+
+  @Test
+  void concurrentCommandsOnOneSandboxDoNotInterfere() throws Exception {
+    int n = 12;
+    List<CompletableFuture<String>> results = new java.util.ArrayList<>();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(6);
+    try {
+      for (int i = 0; i < n; i++) {
+        String word = "job-" + i;
+        results.add(
+            CompletableFuture.supplyAsync(
+                () ->
+                    sandbox
+                        .exec("sh", "-c", "echo " + word + "; seq 1 2000 | tail -1")
+                        .check()
+                        .stdoutText(),
+                pool));
+      }
+      for (int i = 0; i < n; i++) {
+        assertThat(results.get(i).get(60, TimeUnit.SECONDS)).isEqualTo("job-" + i + "\n2000\n");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void shellParsesPipesAndRedirects() {
     assertThat(sandbox.shell("echo abc | tr a-c x-z > out.txt && cat out.txt").check().stdoutText())
         .isEqualTo("xyz\n");
