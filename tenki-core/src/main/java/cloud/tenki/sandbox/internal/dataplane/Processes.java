@@ -25,7 +25,8 @@ public final class Processes {
   }
 
   public SandboxProcess start(ExecOptions o) {
-    RunProcess p = open(o, o.onStdout().orElse(null), o.onStderr().orElse(null), true);
+    RunProcess p =
+        open(o, o.onStdout().orElse(null), o.onStderr().orElse(null), true, !hasCallbacks(o));
     o.stdin()
         .ifPresent(
             bytes -> {
@@ -41,7 +42,7 @@ public final class Processes {
     Consumer<byte[]> outSink = o.onStdout().orElse(out::add);
     Consumer<byte[]> errSink = o.onStderr().orElse(err::add);
     Instant began = Instant.now();
-    try (RunProcess p = open(o, outSink, errSink, o.stdin().isPresent())) {
+    try (RunProcess p = open(o, outSink, errSink, o.stdin().isPresent(), !hasCallbacks(o))) {
       o.stdin()
           .ifPresent(
               bytes -> {
@@ -79,8 +80,17 @@ public final class Processes {
     }
   }
 
+  /** User callbacks may block; only the SDK's own collectors and pipes may run inline. */
+  private static boolean hasCallbacks(ExecOptions o) {
+    return o.onStdout().isPresent() || o.onStderr().isPresent();
+  }
+
   private RunProcess open(
-      ExecOptions o, Consumer<byte[]> out, Consumer<byte[]> err, boolean streamStdin) {
+      ExecOptions o,
+      Consumer<byte[]> out,
+      Consumer<byte[]> err,
+      boolean streamStdin,
+      boolean inline) {
     RunStart.Builder start =
         RunStart.newBuilder()
             .setSessionId(dataPlane.sessionId())
@@ -92,7 +102,7 @@ public final class Processes {
     o.timeout().ifPresent(t -> start.setTimeoutMs((int) Math.min(t.toMillis(), 0xFFFFFFFFL)));
     RunStart frame = start.build();
     return dataPlane.call(
-        "Run", true, route -> RunProcess.start(route, frame, out, err, startTimeout));
+        "Run", true, route -> RunProcess.start(route, frame, out, err, inline, startTimeout));
   }
 
   /** Keeps output up to a cap; runs on the stream's delivery thread, read after exit. */

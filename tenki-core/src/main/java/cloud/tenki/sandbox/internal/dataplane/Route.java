@@ -37,6 +37,14 @@ public record Route(Endpoint endpoint, String credential, Instant renewAt, Chann
     return SandboxSessionDataPlaneServiceGrpc.newStub(channel);
   }
 
+  /**
+   * A stub whose callbacks run on the transport thread, saving a thread hop per message. Only for
+   * callbacks that never block (the SDK's own); user code must not run there.
+   */
+  public SandboxSessionDataPlaneServiceGrpc.SandboxSessionDataPlaneServiceStub asyncDirect() {
+    return SandboxSessionDataPlaneServiceGrpc.newStub(channel).withExecutor(Runnable::run);
+  }
+
   @Override
   public String toString() {
     return "Route[" + endpoint.base() + "]"; // never print the credential

@@ -65,16 +65,18 @@ public final class RunProcess implements SandboxProcess {
 
   /**
    * Opens the stream, sends {@code start} and waits for the {@code started} frame (or an early
-   * {@code exit}). Errors come back mapped; on failure the stream is cancelled.
+   * {@code exit}). Errors come back mapped; on failure the stream is cancelled. With {@code
+   * callbacksNeverBlock} the output callbacks (if any) run on the transport thread.
    */
   public static RunProcess start(
       Route route,
       RunStart start,
       Consumer<byte[]> onStdout,
       Consumer<byte[]> onStderr,
+      boolean callbacksNeverBlock,
       Duration startTimeout) {
     RunProcess p = new RunProcess(onStdout, onStderr);
-    route.async().run(p.new Inbound());
+    (callbacksNeverBlock ? route.asyncDirect() : route.async()).run(p.new Inbound());
     p.out.send(RunRequest.newBuilder().setStart(start).build());
     try {
       p.pid = p.started.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
