@@ -1,0 +1,447 @@
+package cloud.tenki.engine.session;
+
+import cloud.tenki.engine.sandbox.Limits;
+import cloud.tenki.engine.sandbox.Rootfs;
+import cloud.tenki.engine.sandbox.Sandbox;
+import cloud.tenki.proto.sandbox.v1.CreateSessionRequest;
+import cloud.tenki.proto.sandbox.v1.SandboxSession;
+import cloud.tenki.proto.sandbox.v1.SessionState;
+import io.grpc.Status;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns every session of one engine: creation, state transitions, lifetime rules and persistence.
+ *
+ * <p>Thread-safe. Transitions of one session are serialised on that session's monitor; the lifetime
+ * clock ticks on one background thread and reads the injectable {@link java.time.Clock}, so tests
+ * move time instead of sleeping.
+ */
+public final class SessionManager implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
+
+  private final EngineSettings settings;
+  private final SessionStore store;
+  private final Credentials credentials;
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final AtomicInteger nextUid;
+  private final ScheduledExecutorService ticker;
+  private final Map<String, String> engineMetadata;
+
+  /** Loads the sessions found in the state directory and starts the lifetime clock. */
+  public SessionManager(EngineSettings settings, Map<String, String> engineMetadata)
+      throws IOException {
+    this.settings = settings;
+    this.engineMetadata = Map.copyOf(engineMetadata);
+    this.store = new SessionStore(settings.stateDir());
+    this.credentials = new Credentials(settings.clock(), settings.credentialTtl());
+    int maxUid = settings.hostUidBase();
+    for (SessionRecord r : store.loadAll()) {
+      recover(r);
+      maxUid = Math.max(maxUid, r.hostUid);
+    }
+    this.nextUid = new AtomicInteger(maxUid + 1);
+    this.ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "tenki-lifetime");
+              t.setDaemon(true);
+              return t;
+            });
+    long tick = Math.max(10, settings.lifetimeTick().toMillis());
+    ticker.scheduleWithFixedDelay(this::tickSafely, tick, tick, TimeUnit.MILLISECONDS);
+    long disk = Math.max(50, settings.diskCheckInterval().toMillis());
+    ticker.scheduleWithFixedDelay(this::checkDiskSafely, disk, disk, TimeUnit.MILLISECONDS);
+  }
+
+  /** A session that was running when the engine stopped comes back paused and resumable. */
+  private void recover(SessionRecord r) {
+    if (r.state != SessionState.SESSION_STATE_TERMINATED
+        && r.state != SessionState.SESSION_STATE_PAUSED) {
+      Instant now = settings.clock().instant();
+      r.remainingWhilePaused =
+          r.timeoutAt == null ? null : positive(Duration.between(now, r.timeoutAt));
+      r.state = SessionState.SESSION_STATE_PAUSED;
+      r.pausedAt = now;
+      store.save(r);
+    }
+    sessions.put(r.id, new Session(r, sandboxFor(r)));
+  }
+
+  private Sandbox sandboxFor(SessionRecord r) {
+    long disk = r.diskSizeGb * 1024L * 1024L * 1024L;
+    Limits limits = new Limits(r.cpuCores, r.memoryMb, settings.maxProcesses(), disk);
+    return new Sandbox(
+        settings.launcher(),
+        settings.cgroups(),
+        r.id,
+        store.rootfs(r.id),
+        "tenki-" + r.id.substring(0, 8),
+        r.hostUid,
+        limits);
+  }
+
+  /** The data-plane credentials of this engine. */
+  public Credentials credentials() {
+    return credentials;
+  }
+
+  /** The wire view of a session. */
+  public SandboxSession view(Session s) {
+    return s.toProto(engineMetadata);
+  }
+
+  /** Finds a session or fails with NOT_FOUND. */
+  public Session get(String id) {
+    if (id == null || id.isEmpty()) {
+      throw Status.INVALID_ARGUMENT.withDescription("session_id is required").asRuntimeException();
+    }
+    Session s = sessions.get(id);
+    if (s == null) {
+      throw Status.NOT_FOUND.withDescription("session not found: " + id).asRuntimeException();
+    }
+    return s;
+  }
+
+  /** Creates a session and starts its sandbox; returns once it runs. */
+  public Session create(CreateSessionRequest req) {
+    SessionRecord r = CreateValidation.toRecord(req, settings);
+    r.id = UUID.randomUUID().toString();
+    r.hostUid = settings.hostUidBase() < 0 ? -1 : nextUid.getAndIncrement();
+    Instant now = settings.clock().instant();
+    r.createdAt = now;
+    r.lastActivityAt = now;
+    r.state = SessionState.SESSION_STATE_CREATING;
+    Session s = new Session(r, sandboxFor(r));
+    sessions.put(r.id, s);
+    synchronized (s) {
+      store.save(r);
+      try {
+        Rootfs.create(s.sandbox.rootfs(), "tenki-" + r.id.substring(0, 8), false, r.hostUid);
+        s.sandbox.start();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("sandbox {} failed to start: {}", r.id, e.getMessage());
+        finishTermination(s, "sandbox failed to start: " + e.getMessage());
+        throw Status.UNAVAILABLE
+            .withDescription("sandbox failed to start: " + e.getMessage())
+            .asRuntimeException();
+      }
+      Instant ready = settings.clock().instant();
+      r.readyAt = ready;
+      r.timeoutAt = ready.plus(maxDuration(req));
+      changeState(s, SessionState.SESSION_STATE_RUNNING);
+    }
+    LOG.debug("session {} running ({})", r.id, s.sandbox.isolation());
+    return s;
+  }
+
+  private Duration maxDuration(CreateSessionRequest req) {
+    return req.hasMaxDuration()
+        ? CreateValidation.duration(req.getMaxDuration())
+        : settings.defaultMaxDuration();
+  }
+
+  /** Pauses a running session: stops every process, keeps every file. */
+  public Session pause(String id) {
+    Session s = get(id);
+    synchronized (s) {
+      SessionState st = s.record.state;
+      if (st == SessionState.SESSION_STATE_PAUSED) {
+        return s;
+      }
+      s.requireRunning();
+      changeState(s, SessionState.SESSION_STATE_PAUSING);
+      credentials.revoke(id);
+      s.sandbox.stop();
+      Instant now = settings.clock().instant();
+      s.record.pausedAt = now;
+      s.record.remainingWhilePaused =
+          s.record.timeoutAt == null ? null : positive(Duration.between(now, s.record.timeoutAt));
+      changeState(s, SessionState.SESSION_STATE_PAUSED);
+    }
+    return s;
+  }
+
+  /** Resumes a paused session with its files intact. */
+  public Session resume(String id) {
+    Session s = get(id);
+    synchronized (s) {
+      SessionState st = s.record.state;
+      if (st == SessionState.SESSION_STATE_RUNNING) {
+        return s;
+      }
+      if (st != SessionState.SESSION_STATE_PAUSED) {
+        throw wrongState(s, "resume");
+      }
+      changeState(s, SessionState.SESSION_STATE_RESUMING);
+      try {
+        s.sandbox.start();
+      } catch (IOException | RuntimeException e) {
+        s.record.terminalError = "";
+        changeState(s, SessionState.SESSION_STATE_PAUSED);
+        throw Status.UNAVAILABLE
+            .withDescription("sandbox failed to resume: " + e.getMessage())
+            .asRuntimeException();
+      }
+      Instant now = settings.clock().instant();
+      Duration remaining =
+          s.record.remainingWhilePaused == null
+              ? settings.defaultMaxDuration()
+              : s.record.remainingWhilePaused;
+      s.record.timeoutAt = now.plus(remaining);
+      s.record.remainingWhilePaused = null;
+      s.record.pausedAt = null;
+      s.record.lastActivityAt = now;
+      changeState(s, SessionState.SESSION_STATE_RUNNING);
+    }
+    return s;
+  }
+
+  /** Terminates a session and deletes its files; terminating a terminated session is a no-op. */
+  public Session terminate(String id) {
+    Session s = get(id);
+    synchronized (s) {
+      if (s.record.state != SessionState.SESSION_STATE_TERMINATED) {
+        changeState(s, SessionState.SESSION_STATE_TERMINATING);
+        finishTermination(s, "");
+      }
+    }
+    return s;
+  }
+
+  private void finishTermination(Session s, String error) {
+    credentials.revoke(s.id());
+    s.sandbox.stop();
+    try {
+      Rootfs.delete(s.sandbox.rootfs());
+    } catch (IOException e) {
+      LOG.warn("could not delete files of session {}: {}", s.id(), e.toString());
+    }
+    s.record.terminatedAt = settings.clock().instant();
+    s.record.terminalError = error;
+    changeState(s, SessionState.SESSION_STATE_TERMINATED);
+  }
+
+  /** Moves the session's deadline later. */
+  public Session extend(String id, Duration additional) {
+    if (additional.isNegative() || additional.isZero()) {
+      throw Status.INVALID_ARGUMENT
+          .withDescription("additional_duration must be positive")
+          .asRuntimeException();
+    }
+    Session s = get(id);
+    synchronized (s) {
+      SessionRecord r = s.record;
+      if (r.state == SessionState.SESSION_STATE_PAUSED) {
+        r.remainingWhilePaused =
+            (r.remainingWhilePaused == null ? Duration.ZERO : r.remainingWhilePaused)
+                .plus(additional);
+      } else if (r.state == SessionState.SESSION_STATE_RUNNING) {
+        r.timeoutAt = r.timeoutAt.plus(additional);
+      } else {
+        throw wrongState(s, "extend");
+      }
+      r.lastActivityAt = settings.clock().instant();
+      changed(s);
+    }
+    return s;
+  }
+
+  /** Applies an update: name, tags, sticky and max duration. */
+  public Session update(
+      String id, String name, List<String> tags, boolean clearTags, Boolean sticky, Duration max) {
+    Session s = get(id);
+    synchronized (s) {
+      SessionRecord r = s.record;
+      if (r.state == SessionState.SESSION_STATE_TERMINATED) {
+        throw wrongState(s, "update");
+      }
+      if (name != null) {
+        r.name = name;
+      }
+      if (clearTags) {
+        r.tags.clear();
+      }
+      if (!tags.isEmpty()) {
+        r.tags = new ArrayList<>(CreateValidation.normalizeTags(tags));
+      }
+      if (sticky != null) {
+        r.sticky = sticky;
+      }
+      if (max != null && r.readyAt != null) {
+        Instant t = r.readyAt.plus(max);
+        if (r.state == SessionState.SESSION_STATE_PAUSED) {
+          r.remainingWhilePaused = positive(Duration.between(r.pausedAt, t));
+        } else {
+          r.timeoutAt = t;
+        }
+      }
+      changed(s);
+    }
+    return s;
+  }
+
+  /** Records activity (a data-plane call or an explicit report); returns its time. */
+  public Instant touch(Session s) {
+    Instant now = settings.clock().instant();
+    synchronized (s) {
+      s.record.lastActivityAt = now;
+    }
+    return now;
+  }
+
+  /** Sessions matching a filter, oldest first. */
+  public List<Session> list(Predicate<Session> filter) {
+    List<Session> out = new ArrayList<>();
+    for (Session s : sessions.values()) {
+      if (filter.test(s)) {
+        out.add(s);
+      }
+    }
+    out.sort(
+        Comparator.comparing((Session s) -> s.record.createdAt, Comparator.nullsFirst(null))
+            .thenComparing(Session::id));
+    return out;
+  }
+
+  /** All sessions currently known (including terminated ones kept for listing). */
+  public List<Session> all() {
+    return list(s -> true);
+  }
+
+  static io.grpc.StatusRuntimeException wrongState(Session s, String what) {
+    return Status.FAILED_PRECONDITION
+        .withDescription(
+            "cannot "
+                + what
+                + " session "
+                + s.id()
+                + " (state="
+                + Session.stateName(s.record.state)
+                + ")")
+        .asRuntimeException();
+  }
+
+  private void changeState(Session s, SessionState to) {
+    s.record.state = to;
+    changed(s);
+  }
+
+  private void changed(Session s) {
+    store.save(s.record);
+    s.fireChanged(s.toProto(engineMetadata));
+  }
+
+  private static Duration positive(Duration d) {
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  private void tickSafely() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      LOG.warn("lifetime check failed", e);
+    }
+  }
+
+  /** Applies expiry, idle pause and pause retention at the clock's current time. */
+  void tick() {
+    Instant now = settings.clock().instant();
+    credentials.purge();
+    for (Session s : sessions.values()) {
+      LifetimeRules.Action action;
+      synchronized (s) {
+        action = LifetimeRules.decide(s, now);
+      }
+      try {
+        switch (action) {
+          case EXPIRE -> expire(s, "max_duration reached");
+          case IDLE_PAUSE -> pauseIfStillIdle(s, now);
+          case RETENTION_EXPIRED -> expire(s, "pause_retention expired");
+          case RESTART_INIT -> restartInit(s);
+          case NONE -> {}
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("lifetime action {} on {} skipped: {}", action, s.id(), e.getMessage());
+      }
+    }
+  }
+
+  private void expire(Session s, String reason) {
+    synchronized (s) {
+      if (s.record.state == SessionState.SESSION_STATE_TERMINATED) {
+        return;
+      }
+      changeState(s, SessionState.SESSION_STATE_TERMINATING);
+      finishTermination(s, reason);
+    }
+    LOG.info("session {} terminated: {}", s.id(), reason);
+  }
+
+  private void pauseIfStillIdle(Session s, Instant now) {
+    synchronized (s) {
+      if (LifetimeRules.decide(s, now) == LifetimeRules.Action.IDLE_PAUSE) {
+        pause(s.id());
+        LOG.info("session {} paused after being idle", s.id());
+      }
+    }
+  }
+
+  private void restartInit(Session s) {
+    synchronized (s) {
+      if (s.record.state == SessionState.SESSION_STATE_RUNNING && !s.sandbox.running()) {
+        s.sandbox.stop();
+        try {
+          s.sandbox.start();
+          LOG.warn("sandbox of session {} had died; restarted it", s.id());
+        } catch (IOException e) {
+          LOG.warn("sandbox of session {} died and could not restart: {}", s.id(), e.toString());
+        }
+      }
+    }
+  }
+
+  private void checkDiskSafely() {
+    try {
+      for (Session s : sessions.values()) {
+        if (s.state() == SessionState.SESSION_STATE_RUNNING) {
+          DiskQuota.check(s);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("disk check failed", e);
+    }
+  }
+
+  /** Stops every sandbox (files and records stay, so a restart finds them paused). */
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    for (Session s : sessions.values()) {
+      synchronized (s) {
+        s.sandbox.stop();
+      }
+    }
+  }
+
+  /** Engine facts added to every session's metadata. */
+  public Map<String, String> engineMetadata() {
+    return new LinkedHashMap<>(engineMetadata);
+  }
+}
