@@ -167,7 +167,6 @@ public final class SessionManager implements AutoCloseable {
       }
       s.requireRunning();
       changeState(s, SessionState.SESSION_STATE_PAUSING);
-      credentials.revoke(id);
       s.sandbox.stop();
       Instant now = settings.clock().instant();
       s.record.pausedAt = now;
