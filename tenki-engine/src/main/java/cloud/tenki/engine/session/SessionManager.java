@@ -314,7 +314,9 @@ public final class SessionManager implements AutoCloseable {
       }
     }
     out.sort(
-        Comparator.comparing((Session s) -> s.record.createdAt, Comparator.nullsFirst(null))
+        Comparator.comparing(
+                (Session s) -> s.record.createdAt,
+                Comparator.nullsFirst(Comparator.<Instant>naturalOrder()))
             .thenComparing(Session::id));
     return out;
   }
