@@ -86,6 +86,28 @@ public final class HostSystem {
     return hostPid;
   }
 
+  /**
+   * Finds a child of {@code parent} among the next few pids. The kernel hands out pids in order, so
+   * a freshly forked child is almost always just above its parent; checking a handful of {@code
+   * /proc/N/stat} files is much cheaper than scanning every process. Returns -1 when not found (the
+   * caller then scans).
+   */
+  public static long childNear(long parent) {
+    for (long pid = parent + 1; pid <= parent + 16; pid++) {
+      try {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        // the ppid is the second field after the parenthesised command name
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 3);
+        if (Long.parseLong(f[1]) == parent) {
+          return pid;
+        }
+      } catch (IOException | RuntimeException e) {
+        // no such process: keep looking
+      }
+    }
+    return -1;
+  }
+
   /** The resident set size of a process in bytes, or 0 if it is gone. */
   public static long rssBytes(long hostPid) {
     try {

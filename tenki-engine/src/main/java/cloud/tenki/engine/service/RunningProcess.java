@@ -39,6 +39,11 @@ final class RunningProcess {
     }
     long deadline = System.nanoTime() + waitMs * 1_000_000L;
     while (true) {
+      long guess = HostSystem.childNear(process.pid());
+      if (guess > 0) {
+        commandPid = guess;
+        return guess;
+      }
       Optional<ProcessHandle> child =
           ProcessHandle.of(process.pid()).flatMap(h -> h.children().findFirst());
       if (child.isPresent()) {
