@@ -84,6 +84,11 @@ final class SettingsResolver {
               "isolation bwrap requested but bubblewrap is not installed (apt-get install"
                   + " bubblewrap), or use --isolation unshare");
         }
+        if (!BwrapLauncher.usable()) {
+          throw new IllegalStateException(
+              "isolation bwrap needs an engine running as root (unprivileged bubblewrap nests a"
+                  + " user namespace that commands cannot join); use --isolation unshare");
+        }
         return new BwrapLauncher();
       }
       case UNSHARE -> {
@@ -97,7 +102,7 @@ final class SettingsResolver {
         return new NoIsolationLauncher();
       }
       default -> {
-        if (BwrapLauncher.available()) {
+        if (BwrapLauncher.usable()) {
           return new BwrapLauncher();
         }
         if (UnshareLauncher.available()) {

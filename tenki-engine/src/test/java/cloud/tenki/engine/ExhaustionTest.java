@@ -213,4 +213,31 @@ class ExhaustionTest {
     var ps = flood.run("sh", "-c", "sleep 0.5; cat /proc/[0-9]*/comm");
     assertThat(ps.out()).doesNotContain("yes");
   }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void rlimitsContainRunawaysWithoutCgroups(Isolation isolation) throws Exception {
+    engine = LocalEngine.builder().isolation(isolation).maxProcesses(64).useCgroups(false).start();
+    client = new EngineClient(engine.endpoint(), "tk_test");
+    assertThat(engine.limitsMechanism()).isEqualTo("rlimit");
+    EngineClient.Sandbox bomb = client.create(CreateSessionRequest.newBuilder().setMemoryMb(256));
+    EngineClient.Sandbox neighbour = client.create();
+    assertThat(bomb.created.getSession().getMetadataMap())
+        .containsEntry("tenki.local/limits", "rlimit");
+    var r =
+        bomb.run(
+            RunStart.newBuilder()
+                .addAllCmd(List.of("bash", "-c", "b(){ b | b & }; b; sleep 5"))
+                .setTimeoutMs(3000),
+            null);
+    assertThat(r.exit().getTimedOut() || r.code() != 0).isTrue();
+    neighbourWorks(neighbour);
+    var hog = bomb.run("python3", "-c", "x = bytearray(1024 * 1024 * 1024); print('allocated')");
+    assertThat(hog.out()).doesNotContain("allocated");
+    assertThat(hog.code()).isNotZero();
+    bomb.terminate();
+    neighbourWorks(neighbour);
+  }
 }

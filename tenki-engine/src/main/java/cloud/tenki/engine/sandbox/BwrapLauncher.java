@@ -28,6 +28,15 @@ public final class BwrapLauncher implements Launcher {
     return HostSystem.which("bwrap").isPresent();
   }
 
+  /**
+   * Whether this engine can use bubblewrap: run unprivileged, bwrap nests a second user namespace
+   * under the one that owns the sandbox's other namespaces, and an unprivileged nsenter cannot
+   * enter those; so commands could not join a running sandbox. Root engines can.
+   */
+  public static boolean usable() {
+    return available() && HostSystem.isRoot();
+  }
+
   @Override
   public SandboxInit start(SandboxConfig cfg) throws IOException {
     List<String> argv = new ArrayList<>(asSandboxOwner(cfg));

@@ -24,6 +24,11 @@ public interface Launcher {
    */
   List<String> enter(SandboxConfig cfg, SandboxInit init, String cwd, List<String> command);
 
+  /** The uid (and gid) of user {@code tenki} inside sandboxes started by this launcher. */
+  default int sandboxUid() {
+    return 1000;
+  }
+
   /** The working directory the host-side process should start in. */
   default String hostDirectory(SandboxConfig cfg, String cwd) {
     return "/";

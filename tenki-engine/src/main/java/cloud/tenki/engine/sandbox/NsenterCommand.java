@@ -22,8 +22,14 @@ final class NsenterCommand {
     // the directory on the host side first and leak a host directory into the sandbox
     argv.add("--root");
     argv.add("--wdns=" + cwd);
-    argv.add("--setuid=1000");
-    argv.add("--setgid=1000");
+    if (HostSystem.isRoot()) {
+      argv.add("--setuid=1000");
+      argv.add("--setgid=1000");
+    } else {
+      // unprivileged: the engine's own uid is the one mapped to the sandbox user, and
+      // setgroups is denied in such a user namespace
+      argv.add("--preserve-credentials");
+    }
     argv.add("--");
     // setsid inside the sandbox: the command leads its own session and process group, so a
     // signal or timeout can take the whole group without touching nsenter

@@ -79,7 +79,7 @@ public final class Rootfs {
    * Creates the tree. {@code owner} is the host uid that the sandbox's {@code tenki} user maps to
    * (or -1 to keep the engine's own).
    */
-  public static void create(Path root, String hostname, boolean outbound, int owner)
+  public static void create(Path root, String hostname, boolean outbound, int owner, int sandboxUid)
       throws IOException {
     Files.createDirectories(root);
     for (String d : List.of("home/tenki", "tmp", "etc", "usr", "proc", "dev", "run", "var/tmp")) {
@@ -107,19 +107,24 @@ public final class Rootfs {
         Files.createFile(inside);
       }
     }
-    writeEtc(root.resolve("etc"), hostname, outbound);
+    writeEtc(root.resolve("etc"), hostname, outbound, sandboxUid);
     if (owner >= 0) {
       chownTree(root, owner);
     }
   }
 
-  private static void writeEtc(Path etc, String hostname, boolean outbound) throws IOException {
+  private static void writeEtc(Path etc, String hostname, boolean outbound, int uid)
+      throws IOException {
     write(
         etc.resolve("passwd"),
         "root:x:0:0:root:/root:/bin/sh\n"
-            + "tenki:x:1000:1000:tenki:/home/tenki:/bin/bash\n"
+            + "tenki:x:"
+            + uid
+            + ":"
+            + uid
+            + ":tenki:/home/tenki:/bin/bash\n"
             + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
-    write(etc.resolve("group"), "root:x:0:\ntenki:x:1000:\nnogroup:x:65534:\n");
+    write(etc.resolve("group"), "root:x:0:\ntenki:x:" + uid + ":\nnogroup:x:65534:\n");
     write(etc.resolve("hostname"), hostname + "\n");
     write(
         etc.resolve("hosts"),

@@ -133,7 +133,12 @@ public final class SessionManager implements AutoCloseable {
     synchronized (s) {
       store.save(r);
       try {
-        Rootfs.create(s.sandbox.rootfs(), "tenki-" + r.id.substring(0, 8), false, r.hostUid);
+        Rootfs.create(
+            s.sandbox.rootfs(),
+            "tenki-" + r.id.substring(0, 8),
+            false,
+            r.hostUid,
+            settings.launcher().sandboxUid());
         s.sandbox.start();
       } catch (IOException | RuntimeException e) {
         LOG.warn("sandbox {} failed to start: {}", r.id, e.getMessage());
