@@ -111,6 +111,7 @@ public final class LocalEngine implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       inProcess.shutdownNow();
       sessions.close();
+      timers.shutdownNow();
       throw e;
     }
     this.listener = net;

@@ -349,4 +349,25 @@ class DataPlaneTest {
     other.terminate();
     assertThatThrownBy(() -> other.stat("/home/tenki")).hasMessageContaining("UNAUTHENTICATED");
   }
+
+  @Test
+  void aSignalSentRightAfterStartIsNotLost() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      var obs = new EngineClient.CollectingObserver();
+      var req = sb.async.run(obs);
+      req.onNext(
+          EngineClient.runFrame(
+              RunRequest.newBuilder()
+                  .setStart(
+                      RunStart.newBuilder().setSessionId(sb.id).addAllCmd(List.of("sleep", "30")))
+                  .build()));
+      req.onNext(
+          EngineClient.runFrame(
+              RunRequest.newBuilder()
+                  .setSignal(RunSignal.newBuilder().setSignal(RunSignal.Sig.SIG_KILL))
+                  .build()));
+      var r = obs.done.get(20, TimeUnit.SECONDS);
+      assertThat(r.exit().getSignal()).as("attempt " + i).isEqualTo("SIGKILL");
+    }
+  }
 }

@@ -108,6 +108,20 @@ public final class HostSystem {
     return -1;
   }
 
+  /**
+   * Whether {@code pid} leads its own process group yet (a freshly forked child calls setsid a
+   * moment after it appears). False when the process is gone.
+   */
+  public static boolean isGroupLeader(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 4);
+      return Long.parseLong(f[2]) == pid;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** The resident set size of a process in bytes, or 0 if it is gone. */
   public static long rssBytes(long hostPid) {
     try {

@@ -36,6 +36,12 @@ final class Calls {
     if (t.getCause() instanceof StatusRuntimeException sre) {
       return sre;
     }
+    if (t instanceof java.io.IOException) {
+      // the sandbox went away underneath the call (paused, terminated, restarted)
+      return Status.UNAVAILABLE
+          .withDescription("sandbox unavailable: " + t.getMessage())
+          .asRuntimeException();
+    }
     LOG.warn("unexpected failure in a call", t);
     return Status.INTERNAL
         .withDescription("internal engine error: " + t.getClass().getSimpleName())

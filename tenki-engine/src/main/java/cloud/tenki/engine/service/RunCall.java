@@ -129,11 +129,11 @@ final class RunCall implements StreamObserver<SandboxSessionDataPlaneServiceRunR
     }
     Map<String, String> env = new HashMap<>(s.env());
     env.putAll(start.getEnvMap());
-    session = s;
-    s.enterCall();
     sessions.touch(s);
     startedNanos = System.nanoTime();
     Process p = s.sandbox().exec(start.getCmdList(), cwd, env);
+    session = s;
+    s.enterCall();
     RunningProcess rp = new RunningProcess(p, s.sandbox().isolation().equals("none"));
     stdin = p.getOutputStream();
     running = rp;

@@ -66,8 +66,20 @@ final class RunningProcess {
   /** Signals the command's process group (names like {@code TERM}, {@code KILL}). */
   void signalGroup(String signal) {
     long pid = commandPid(2000);
-    if (pid > 0) {
-      HostSystem.killGroup(pid, signal);
+    if (pid <= 0) {
+      return;
+    }
+    // a signal that arrives right after the start may find the command before its setsid: wait
+    // until it leads its group, so the signal reaches the group and is not lost
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    while (!direct
+        && !HostSystem.isGroupLeader(pid)
+        && process.isAlive()
+        && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(100_000);
+    }
+    if (!HostSystem.killGroup(pid, signal)) {
+      HostSystem.kill(pid, signal);
     }
   }
 
