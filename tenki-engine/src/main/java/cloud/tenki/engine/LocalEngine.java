@@ -71,7 +71,6 @@ public final class LocalEngine implements AutoCloseable {
     meta.put("tenki.local/isolation", settings.launcher().name());
     meta.put("tenki.local/limits", settings.cgroups().mechanism().label());
     meta.put("tenki.local/disk-quota", "periodic-usage-check+file-size-rlimit");
-    meta.put("tenki.local/network", "private-loopback-only");
     meta.put(
         "tenki.local/sandbox-user",
         settings.hostUidBase() >= 0 ? "unprivileged-host-uid-per-sandbox" : "engine-uid");
@@ -236,6 +235,7 @@ public final class LocalEngine implements AutoCloseable {
     int sandboxUidBase = 100_000;
     Duration lifetimeCheckInterval = Duration.ofSeconds(1);
     Duration diskCheckInterval = Duration.ofSeconds(2);
+    boolean outbound = true;
 
     private Builder() {}
 
@@ -358,6 +358,15 @@ public final class LocalEngine implements AutoCloseable {
     /** How often lifetimes are checked against the clock; default 1 s. */
     public Builder lifetimeCheckInterval(Duration d) {
       this.lifetimeCheckInterval = positive(d, "lifetimeCheckInterval");
+      return this;
+    }
+
+    /**
+     * Whether sessions that ask for {@code allow_outbound} get outbound network (through
+     * slirp4netns, when installed; never the host's loopback); default true.
+     */
+    public Builder outbound(boolean allow) {
+      this.outbound = allow;
       return this;
     }
 

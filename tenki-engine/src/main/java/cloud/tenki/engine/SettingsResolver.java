@@ -73,7 +73,8 @@ final class SettingsResolver {
         b.maxProcesses,
         uidBase,
         b.lifetimeCheckInterval,
-        b.diskCheckInterval);
+        b.diskCheckInterval,
+        b.outbound);
   }
 
   static Launcher launcher(Isolation isolation) {

@@ -60,6 +60,11 @@ public final class EngineMain implements Callable<Integer> {
   boolean noCgroups;
 
   @Option(
+      names = "--no-outbound",
+      description = "Never give sandboxes outbound network, even when they ask (allow_outbound).")
+  boolean noOutbound;
+
+  @Option(
       names = "--default-cpu",
       description = "Cores when a request sets none (default: ${DEFAULT-VALUE}).")
   int defaultCpu = 1;
@@ -125,6 +130,7 @@ public final class EngineMain implements Callable<Integer> {
               .token(t)
               .listen(host, port)
               .useCgroups(!noCgroups)
+              .outbound(!noOutbound)
               .defaultLimits(defaultCpu, defaultMemoryMb, defaultDiskGb)
               .maxProcesses(maxProcesses)
               .defaultMaxDuration(defaultMaxDuration)

@@ -132,8 +132,9 @@ public final class Rootfs {
             + hostname
             + "\n");
     write(etc.resolve("nsswitch.conf"), "passwd: files\ngroup: files\nhosts: files dns\n");
-    if (outbound && Files.isReadable(Path.of("/etc/resolv.conf"))) {
-      Files.copy(Path.of("/etc/resolv.conf"), etc.resolve("resolv.conf"));
+    if (outbound) {
+      // slirp4netns answers DNS here and forwards to the host's resolvers
+      write(etc.resolve("resolv.conf"), "nameserver 10.0.2.3\n");
     }
   }
 

@@ -33,6 +33,7 @@ public final class Sandbox {
   private final String hostname;
   private final int hostUid;
   private final Limits limits;
+  private final boolean outbound;
   private volatile SandboxConfig config;
   private volatile SandboxInit init;
 
@@ -44,7 +45,8 @@ public final class Sandbox {
       java.nio.file.Path rootfs,
       String hostname,
       int hostUid,
-      Limits limits) {
+      Limits limits,
+      boolean outbound) {
     this.launcher = launcher;
     this.cgroups = cgroups;
     this.id = id;
@@ -52,6 +54,7 @@ public final class Sandbox {
     this.hostname = hostname;
     this.hostUid = hostUid;
     this.limits = limits;
+    this.outbound = outbound;
   }
 
   /** The launcher in use ({@code bwrap}, {@code unshare} or {@code none}). */
@@ -88,10 +91,18 @@ public final class Sandbox {
     }
     Cgroups.Group group = cgroups.create(id, limits);
     SandboxConfig cfg = new SandboxConfig(id, rootfs, hostname, hostUid, group, limits);
+    SandboxInit started = null;
     try {
-      init = launcher.start(cfg);
+      started = launcher.start(cfg);
+      if (outbound && started.targetPid() > 0) {
+        started.attachNetwork();
+      }
+      init = started;
       config = cfg;
     } catch (IOException | RuntimeException e) {
+      if (started != null) {
+        started.kill();
+      }
       cgroups.remove(group);
       throw e;
     }

@@ -16,6 +16,7 @@ public final class SandboxInit {
   private final Process launcher;
   private final long targetPid;
   private final OutputStream keepAlive;
+  private volatile Process network;
 
   SandboxInit(Process launcher, long targetPid) {
     this.launcher = launcher;
@@ -33,6 +34,11 @@ public final class SandboxInit {
     return launcher == null ? -1 : launcher.pid();
   }
 
+  /** Connects the sandbox to the outside through {@link OutboundNetwork}. */
+  void attachNetwork() throws IOException {
+    network = OutboundNetwork.attach(targetPid);
+  }
+
   /** Whether the sandbox's init still runs. */
   public boolean alive() {
     return launcher == null || launcher.isAlive();
@@ -43,6 +49,10 @@ public final class SandboxInit {
    * the namespace). Returns once the launcher has exited.
    */
   public void kill() {
+    Process net = network;
+    if (net != null) {
+      net.destroyForcibly();
+    }
     if (launcher == null) {
       return;
     }

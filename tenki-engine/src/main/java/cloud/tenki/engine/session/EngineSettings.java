@@ -28,6 +28,7 @@ import java.time.Duration;
  *     sandbox user to the engine's own uid
  * @param lifetimeTick how often lifetimes (expiry, idle, retention) are checked
  * @param diskCheckInterval how often disk usage is measured against the quota
+ * @param outbound whether {@code allow_outbound} is honoured (needs slirp4netns)
  */
 public record EngineSettings(
     Path stateDir,
@@ -47,4 +48,5 @@ public record EngineSettings(
     int maxProcesses,
     int hostUidBase,
     Duration lifetimeTick,
-    Duration diskCheckInterval) {}
+    Duration diskCheckInterval,
+    boolean outbound) {}

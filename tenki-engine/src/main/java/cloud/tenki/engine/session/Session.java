@@ -131,7 +131,7 @@ public final class Session {
             .setMemoryMb(r.memoryMb)
             .setDiskSizeGb(r.diskSizeGb)
             .setInboundEnabled(false)
-            .setOutboundEnabled(false)
+            .setOutboundEnabled(r.outbound)
             .setSticky(r.sticky)
             .setTerminalError(r.terminalError)
             .addAllTags(r.tags)

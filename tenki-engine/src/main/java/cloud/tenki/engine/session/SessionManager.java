@@ -1,6 +1,8 @@
 package cloud.tenki.engine.session;
 
 import cloud.tenki.engine.sandbox.Limits;
+import cloud.tenki.engine.sandbox.NoIsolationLauncher;
+import cloud.tenki.engine.sandbox.OutboundNetwork;
 import cloud.tenki.engine.sandbox.Rootfs;
 import cloud.tenki.engine.sandbox.Sandbox;
 import cloud.tenki.proto.sandbox.v1.CreateSessionRequest;
@@ -94,7 +96,8 @@ public final class SessionManager implements AutoCloseable {
         store.rootfs(r.id),
         "tenki-" + r.id.substring(0, 8),
         r.hostUid,
-        limits);
+        limits,
+        r.outbound && !(settings.launcher() instanceof NoIsolationLauncher));
   }
 
   /** The data-plane credentials of this engine. */
@@ -104,7 +107,25 @@ public final class SessionManager implements AutoCloseable {
 
   /** The wire view of a session. */
   public SandboxSession view(Session s) {
-    return s.toProto(engineMetadata);
+    return s.toProto(metadataFor(s));
+  }
+
+  private Map<String, String> metadataFor(Session s) {
+    Map<String, String> m = new LinkedHashMap<>(engineMetadata);
+    m.put("tenki.local/network", networkLabel(s.record));
+    return m;
+  }
+
+  private String networkLabel(SessionRecord r) {
+    if (settings.launcher() instanceof NoIsolationLauncher) {
+      return "host";
+    }
+    if (r.outbound) {
+      return "outbound-slirp4netns-no-host-loopback";
+    }
+    return r.outboundRequested
+        ? "loopback-only (outbound unavailable: install slirp4netns)"
+        : "loopback-only";
   }
 
   /** Finds a session or fails with NOT_FOUND. */
@@ -124,6 +145,8 @@ public final class SessionManager implements AutoCloseable {
     SessionRecord r = CreateValidation.toRecord(req, settings);
     r.id = UUID.randomUUID().toString();
     r.hostUid = settings.hostUidBase() < 0 ? -1 : nextUid.getAndIncrement();
+    boolean none = settings.launcher() instanceof NoIsolationLauncher;
+    r.outbound = none || r.outboundRequested && settings.outbound() && OutboundNetwork.available();
     Instant now = settings.clock().instant();
     r.createdAt = now;
     r.lastActivityAt = now;
@@ -136,7 +159,7 @@ public final class SessionManager implements AutoCloseable {
         Rootfs.create(
             s.sandbox.rootfs(),
             "tenki-" + r.id.substring(0, 8),
-            false,
+            r.outbound,
             r.hostUid,
             settings.launcher().sandboxUid());
         s.sandbox.start();
@@ -351,7 +374,7 @@ public final class SessionManager implements AutoCloseable {
 
   private void changed(Session s) {
     store.save(s.record);
-    s.fireChanged(s.toProto(engineMetadata));
+    s.fireChanged(s.toProto(metadataFor(s)));
   }
 
   private static Duration positive(Duration d) {

@@ -39,6 +39,7 @@ final class SessionRecord {
   int hostUid = -1;
   boolean inbound;
   boolean outboundRequested;
+  boolean outbound;
   List<String> tags = new ArrayList<>();
   Map<String, String> metadata = new LinkedHashMap<>();
   Map<String, String> env = new LinkedHashMap<>();
@@ -75,6 +76,7 @@ final class SessionRecord {
     p.setProperty("host_uid", Integer.toString(hostUid));
     p.setProperty("inbound", Boolean.toString(inbound));
     p.setProperty("outbound_requested", Boolean.toString(outboundRequested));
+    p.setProperty("outbound", Boolean.toString(outbound));
     for (int i = 0; i < tags.size(); i++) {
       p.setProperty("tag." + i, tags.get(i));
     }
@@ -110,6 +112,7 @@ final class SessionRecord {
     r.hostUid = Integer.parseInt(p.getProperty("host_uid", "-1"));
     r.inbound = Boolean.parseBoolean(p.getProperty("inbound"));
     r.outboundRequested = Boolean.parseBoolean(p.getProperty("outbound_requested"));
+    r.outbound = Boolean.parseBoolean(p.getProperty("outbound"));
     for (int i = 0; p.getProperty("tag." + i) != null; i++) {
       r.tags.add(p.getProperty("tag." + i));
     }
