@@ -110,15 +110,23 @@ public final class EngineMain implements Callable<Integer> {
     System.exit(cl.execute(args));
   }
 
+  /**
+   * Root's home is private (0700), and sandboxes of a root engine run as their own unprivileged
+   * uids that must traverse the state directory's parents; so root keeps state under /var/lib.
+   */
+  private static Path defaultStateDir() {
+    if (cloud.tenki.engine.sandbox.HostSystem.isRoot()) {
+      return Path.of("/var/lib/tenki/engine");
+    }
+    return Path.of(System.getProperty("user.home"), ".tenki", "engine");
+  }
+
   @Override
   public Integer call() throws Exception {
     Path dir = stateDir;
     if (dir == null) {
       String fromEnv = env.get(ENV_STATE_DIR);
-      dir =
-          fromEnv != null && !fromEnv.isBlank()
-              ? Path.of(fromEnv)
-              : Path.of(System.getProperty("user.home"), ".tenki", "engine");
+      dir = fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : defaultStateDir();
     }
     String t = token != null ? token : env.get(ENV_TOKEN);
     LocalEngine engine;

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -70,30 +69,23 @@ public final class BwrapLauncher implements Launcher {
             "--chdir",
             "/home/tenki",
             "--new-session",
-            // bwrap closes the info fd inside the sandbox; stderr is the only spare one Java gives
+            // bwrap closes the info fd inside the sandbox, so the init reports on stderr, where
+            // bwrap's own complaints also go
             "--info-fd",
-            "2",
+            "1",
             "--",
             "/bin/sh",
             "-c",
-            "echo ready; exec cat"));
+            "echo ready >&2; exec cat"));
     Process p =
         new ProcessBuilder(LaunchWrapper.wrap(cfg, argv)).directory(new java.io.File("/")).start();
-    InputStream err = p.getErrorStream();
-    String info = readInfo(err);
+    InitHandshake.awaitReadyInterleaved(p, p.getErrorStream(), "bwrap");
+    String info = readInfo(p.getInputStream());
     Matcher m = CHILD_PID.matcher(info);
-    CompletableFuture<String> rest = InitHandshake.drain(err);
     if (!m.find()) {
       p.destroyForcibly();
-      String why = info;
-      try {
-        why = info + rest.get();
-      } catch (Exception e) {
-        // keep what we have
-      }
-      throw new IOException("bwrap could not start the sandbox: " + why.trim());
+      throw new IOException("bwrap started but reported no sandbox pid: " + info.trim());
     }
-    InitHandshake.awaitReady(p, rest, "bwrap");
     return new SandboxInit(p, Long.parseLong(m.group(1)));
   }
 

@@ -211,6 +211,25 @@ public final class Cgroups {
     }
   }
 
+  /**
+   * Removes the (empty) groups a sandbox left behind when a previous engine died without stopping
+   * it; the kernel already killed its processes with its pid namespace.
+   */
+  public void removeStale(String sandboxId) {
+    List<Path> dirs = new ArrayList<>();
+    v1Mounts.values().forEach(m -> dirs.add(m.resolve(PARENT).resolve(sandboxId)));
+    if (v2Root != null) {
+      dirs.add(v2Root.resolve(PARENT).resolve(sandboxId));
+    }
+    for (Path d : dirs) {
+      try {
+        Files.deleteIfExists(d);
+      } catch (IOException e) {
+        LOG.debug("stale cgroup {} still busy", d);
+      }
+    }
+  }
+
   private static Path mkdir(Path mount, String sandboxId) throws IOException {
     Path dir = mount.resolve(PARENT).resolve(sandboxId);
     Files.createDirectories(dir);

@@ -23,15 +23,60 @@ final class InitHandshake {
   /** Reads stdout until the word {@code ready}; returns normally or throws with the reason. */
   static void awaitReady(Process p, CompletableFuture<String> stderrText, String launcher)
       throws IOException {
+    awaitReady(p, p.getInputStream(), stderrText, launcher);
+  }
+
+  /**
+   * Reads {@code in} until a line {@code ready}; lines before it are the launcher's complaints and
+   * become the error when {@code ready} never comes.
+   */
+  static void awaitReadyInterleaved(Process p, InputStream in, String launcher) throws IOException {
+    StringBuilder said = new StringBuilder();
+    CompletableFuture<String> complaints = new CompletableFuture<>();
     CompletableFuture<Boolean> ready =
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return readLine(p.getInputStream()).equals("ready");
+                while (said.length() < 8192) {
+                  String line = readLine(in);
+                  if (line.equals("ready")) {
+                    return true;
+                  }
+                  if (line.isEmpty() && !p.isAlive()) {
+                    break;
+                  }
+                  said.append(line).append('\n');
+                }
+              } catch (IOException e) {
+                // fall through
+              }
+              complaints.complete(said.toString());
+              return false;
+            });
+    finish(p, ready, complaints, launcher);
+  }
+
+  private static void awaitReady(
+      Process p, InputStream in, CompletableFuture<String> stderrText, String launcher)
+      throws IOException {
+    CompletableFuture<Boolean> ready =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return readLine(in).equals("ready");
               } catch (IOException e) {
                 return false;
               }
             });
+    finish(p, ready, stderrText, launcher);
+  }
+
+  private static void finish(
+      Process p,
+      CompletableFuture<Boolean> ready,
+      CompletableFuture<String> stderrText,
+      String launcher)
+      throws IOException {
     boolean ok;
     try {
       ok = ready.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);

@@ -74,6 +74,7 @@ public final class SessionManager implements AutoCloseable {
 
   /** A session that was running when the engine stopped comes back paused and resumable. */
   private void recover(SessionRecord r) {
+    settings.cgroups().removeStale(r.id);
     if (r.state != SessionState.SESSION_STATE_TERMINATED
         && r.state != SessionState.SESSION_STATE_PAUSED) {
       Instant now = settings.clock().instant();
