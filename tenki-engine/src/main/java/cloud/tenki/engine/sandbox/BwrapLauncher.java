@@ -76,7 +76,7 @@ public final class BwrapLauncher implements Launcher {
             "--",
             "/bin/sh",
             "-c",
-            "echo ready >&2; exec cat"));
+            "echo ready >&2; exec cat >/dev/null"));
     Process p =
         new ProcessBuilder(LaunchWrapper.wrap(cfg, argv)).directory(new java.io.File("/")).start();
     InitHandshake.awaitReadyInterleaved(p, p.getErrorStream(), "bwrap");
