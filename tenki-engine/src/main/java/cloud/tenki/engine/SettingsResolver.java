@@ -37,10 +37,7 @@ final class SettingsResolver {
 
   static EngineSettings resolve(LocalEngine.Builder b, Path dir) {
     Launcher launcher = launcher(b.isolation);
-    Cgroups cgroups =
-        launcher instanceof NoIsolationLauncher
-            ? Cgroups.detect(!b.useCgroups)
-            : Cgroups.detect(!b.useCgroups);
+    Cgroups cgroups = Cgroups.detect(!b.useCgroups);
     int uidBase = -1;
     if (HostSystem.isRoot()
         && b.sandboxUidBase >= 0

@@ -52,7 +52,8 @@ final class InitHandshake {
               }
               complaints.complete(said.toString());
               return false;
-            });
+            },
+            IoThreads.POOL);
     finish(p, ready, complaints, launcher);
   }
 
@@ -67,7 +68,8 @@ final class InitHandshake {
               } catch (IOException e) {
                 return false;
               }
-            });
+            },
+            IoThreads.POOL);
     finish(p, ready, stderrText, launcher);
   }
 
@@ -122,6 +124,7 @@ final class InitHandshake {
           } catch (IOException e) {
             return "";
           }
-        });
+        },
+        IoThreads.POOL);
   }
 }
