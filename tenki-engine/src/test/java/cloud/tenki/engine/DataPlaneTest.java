@@ -370,4 +370,16 @@ class DataPlaneTest {
       assertThat(r.exit().getSignal()).as("attempt " + i).isEqualTo("SIGKILL");
     }
   }
+
+  @Test
+  void backgroundProcessesHoldingTheOutputDoNotHoldTheExit() throws Exception {
+    long t0 = System.nanoTime();
+    var r = sb.run("sh", "-c", "sleep 30 & echo started");
+    assertThat((System.nanoTime() - t0) / 1_000_000).as("ms until exit").isLessThan(5_000);
+    assertThat(r.out()).isEqualTo("started\n");
+    assertThat(r.code()).isZero();
+    assertThat(sb.run("sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '").out())
+        .as("the background process keeps running")
+        .contains("sleep 30");
+  }
 }
