@@ -19,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -43,7 +40,7 @@ public final class SessionManager implements AutoCloseable {
   private final Credentials credentials;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final AtomicInteger nextUid;
-  private final ScheduledExecutorService ticker;
+  private final LifetimeKeeper keeper;
   private final Map<String, String> engineMetadata;
 
   /** Loads the sessions found in the state directory and starts the lifetime clock. */
@@ -59,17 +56,7 @@ public final class SessionManager implements AutoCloseable {
       maxUid = Math.max(maxUid, r.hostUid);
     }
     this.nextUid = new AtomicInteger(maxUid + 1);
-    this.ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "tenki-lifetime");
-              t.setDaemon(true);
-              return t;
-            });
-    long tick = Math.max(10, settings.lifetimeTick().toMillis());
-    ticker.scheduleWithFixedDelay(this::tickSafely, tick, tick, TimeUnit.MILLISECONDS);
-    long disk = Math.max(50, settings.diskCheckInterval().toMillis());
-    ticker.scheduleWithFixedDelay(this::checkDiskSafely, disk, disk, TimeUnit.MILLISECONDS);
+    this.keeper = new LifetimeKeeper(this, settings);
   }
 
   /** A session that was running when the engine stopped comes back paused and resumable. */
@@ -253,7 +240,7 @@ public final class SessionManager implements AutoCloseable {
     return s;
   }
 
-  private void finishTermination(Session s, String error) {
+  void finishTermination(Session s, String error) {
     credentials.revoke(s.id());
     s.sandbox.stop();
     try {
@@ -350,6 +337,11 @@ public final class SessionManager implements AutoCloseable {
     return out;
   }
 
+  /** Every session object, in no particular order (for the lifetime keeper). */
+  java.util.Collection<Session> sessionsView() {
+    return sessions.values();
+  }
+
   /** All sessions currently known (including terminated ones kept for listing). */
   public List<Session> all() {
     return list(s -> true);
@@ -368,7 +360,7 @@ public final class SessionManager implements AutoCloseable {
         .asRuntimeException();
   }
 
-  private void changeState(Session s, SessionState to) {
+  void changeState(Session s, SessionState to) {
     s.record.state = to;
     changed(s);
   }
@@ -382,87 +374,10 @@ public final class SessionManager implements AutoCloseable {
     return d.isNegative() ? Duration.ZERO : d;
   }
 
-  private void tickSafely() {
-    try {
-      tick();
-    } catch (RuntimeException e) {
-      LOG.warn("lifetime check failed", e);
-    }
-  }
-
-  /** Applies expiry, idle pause and pause retention at the clock's current time. */
-  void tick() {
-    Instant now = settings.clock().instant();
-    credentials.purge();
-    for (Session s : sessions.values()) {
-      LifetimeRules.Action action;
-      synchronized (s) {
-        action = LifetimeRules.decide(s, now);
-      }
-      try {
-        switch (action) {
-          case EXPIRE -> expire(s, "max_duration reached");
-          case IDLE_PAUSE -> pauseIfStillIdle(s, now);
-          case RETENTION_EXPIRED -> expire(s, "pause_retention expired");
-          case RESTART_INIT -> restartInit(s);
-          case NONE -> {}
-        }
-      } catch (RuntimeException e) {
-        LOG.debug("lifetime action {} on {} skipped: {}", action, s.id(), e.getMessage());
-      }
-    }
-  }
-
-  private void expire(Session s, String reason) {
-    synchronized (s) {
-      if (s.record.state == SessionState.SESSION_STATE_TERMINATED) {
-        return;
-      }
-      changeState(s, SessionState.SESSION_STATE_TERMINATING);
-      finishTermination(s, reason);
-    }
-    LOG.info("session {} terminated: {}", s.id(), reason);
-  }
-
-  private void pauseIfStillIdle(Session s, Instant now) {
-    synchronized (s) {
-      if (LifetimeRules.decide(s, now) == LifetimeRules.Action.IDLE_PAUSE) {
-        pause(s.id());
-        LOG.info("session {} paused after being idle", s.id());
-      }
-    }
-  }
-
-  private void restartInit(Session s) {
-    synchronized (s) {
-      if (s.record.state == SessionState.SESSION_STATE_RUNNING && !s.sandbox.running()) {
-        s.sandbox.stop();
-        try {
-          s.sandbox.start();
-          LOG.warn("sandbox of session {} had died; restarted it", s.id());
-        } catch (IOException e) {
-          LOG.warn("sandbox of session {} died and could not restart: {}", s.id(), e.toString());
-        }
-      }
-    }
-  }
-
-  private void checkDiskSafely() {
-    try {
-      for (Session s : sessions.values()) {
-        if (s.state() == SessionState.SESSION_STATE_RUNNING) {
-          DiskQuota.check(s);
-        }
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("disk check failed", e);
-    }
-  }
-
   /** Stops every sandbox (files and records stay, so a restart finds them paused). */
   @Override
   public void close() {
-    ticker.shutdownNow();
+    keeper.close();
     for (Session s : sessions.values()) {
       synchronized (s) {
         s.sandbox.stop();
