@@ -29,7 +29,7 @@ final class WriteStreamCall
   private final Executor serial = new SerialExecutor(IoThreads.POOL);
   private Session session;
   private String path;
-  private Process process;
+  private volatile Process process;
   private OutputStream sink;
   private long written;
   private volatile boolean failed;

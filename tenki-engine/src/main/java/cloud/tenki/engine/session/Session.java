@@ -134,6 +134,7 @@ public final class Session {
             .setOutboundEnabled(r.outbound)
             .setSticky(r.sticky)
             .setTerminalError(r.terminalError)
+            .setLastResumeError(r.lastResumeError)
             .addAllTags(r.tags)
             .putAllMetadata(r.metadata)
             .putAllMetadata(engineMetadata);

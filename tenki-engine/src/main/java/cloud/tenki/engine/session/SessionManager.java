@@ -152,10 +152,11 @@ public final class SessionManager implements AutoCloseable {
             settings.launcher().sandboxUid());
         s.sandbox.start();
       } catch (IOException | RuntimeException e) {
+        // the details name host paths and tools: they go to the engine's log, not to clients
         LOG.warn("sandbox {} failed to start: {}", r.id, e.getMessage());
-        finishTermination(s, "sandbox failed to start: " + e.getMessage());
+        finishTermination(s, "sandbox failed to start (details in the engine's log)");
         throw Status.UNAVAILABLE
-            .withDescription("sandbox failed to start: " + e.getMessage())
+            .withDescription("sandbox failed to start (details in the engine's log)")
             .asRuntimeException();
       }
       Instant ready = settings.clock().instant();
@@ -208,10 +209,12 @@ public final class SessionManager implements AutoCloseable {
       try {
         s.sandbox.start();
       } catch (IOException | RuntimeException e) {
-        s.record.terminalError = "";
         changeState(s, SessionState.SESSION_STATE_PAUSED);
+        LOG.warn("sandbox {} failed to resume: {}", id, e.getMessage());
+        s.record.lastResumeError = "sandbox failed to resume (details in the engine's log)";
+        changed(s);
         throw Status.UNAVAILABLE
-            .withDescription("sandbox failed to resume: " + e.getMessage())
+            .withDescription("sandbox failed to resume (details in the engine's log)")
             .asRuntimeException();
       }
       Instant now = settings.clock().instant();
@@ -222,6 +225,7 @@ public final class SessionManager implements AutoCloseable {
       s.record.timeoutAt = now.plus(remaining);
       s.record.remainingWhilePaused = null;
       s.record.pausedAt = null;
+      s.record.lastResumeError = "";
       s.record.lastActivityAt = now;
       changeState(s, SessionState.SESSION_STATE_RUNNING);
     }

@@ -36,6 +36,7 @@ final class SessionRecord {
   Duration pauseRetention;
   boolean sticky;
   String terminalError = "";
+  String lastResumeError = "";
   int hostUid = -1;
   boolean inbound;
   boolean outboundRequested;
@@ -73,6 +74,7 @@ final class SessionRecord {
     p.setProperty("disk_size_gb", Integer.toString(diskSizeGb));
     p.setProperty("sticky", Boolean.toString(sticky));
     p.setProperty("terminal_error", terminalError);
+    p.setProperty("last_resume_error", lastResumeError);
     p.setProperty("host_uid", Integer.toString(hostUid));
     p.setProperty("inbound", Boolean.toString(inbound));
     p.setProperty("outbound_requested", Boolean.toString(outboundRequested));
@@ -109,6 +111,7 @@ final class SessionRecord {
     r.diskSizeGb = Integer.parseInt(p.getProperty("disk_size_gb", "1"));
     r.sticky = Boolean.parseBoolean(p.getProperty("sticky"));
     r.terminalError = p.getProperty("terminal_error", "");
+    r.lastResumeError = p.getProperty("last_resume_error", "");
     r.hostUid = Integer.parseInt(p.getProperty("host_uid", "-1"));
     r.inbound = Boolean.parseBoolean(p.getProperty("inbound"));
     r.outboundRequested = Boolean.parseBoolean(p.getProperty("outbound_requested"));
