@@ -236,6 +236,7 @@ public final class LocalEngine implements AutoCloseable {
     Duration lifetimeCheckInterval = Duration.ofSeconds(1);
     Duration diskCheckInterval = Duration.ofSeconds(2);
     boolean outbound = true;
+    int maxRunningSessions = 256;
 
     private Builder() {}
 
@@ -367,6 +368,18 @@ public final class LocalEngine implements AutoCloseable {
      */
     public Builder outbound(boolean allow) {
       this.outbound = allow;
+      return this;
+    }
+
+    /**
+     * How many sandboxes may run at once (paused ones do not count); beyond it creates answer
+     * RESOURCE_EXHAUSTED. Default 256.
+     */
+    public Builder maxRunningSessions(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxRunningSessions must be at least 1");
+      }
+      this.maxRunningSessions = max;
       return this;
     }
 

@@ -71,7 +71,8 @@ final class SettingsResolver {
         uidBase,
         b.lifetimeCheckInterval,
         b.diskCheckInterval,
-        b.outbound);
+        b.outbound,
+        b.maxRunningSessions);
   }
 
   static Launcher launcher(Isolation isolation) {

@@ -285,4 +285,29 @@ class ControlPlaneTest {
           return stream;
         }
       };
+
+  @Test
+  void capacityIsLimitedAndWaitOnUnknownIsNotFound() {
+    try (LocalEngine small = LocalEngine.builder().maxRunningSessions(2).start();
+        EngineClient c = new EngineClient(small.endpoint(), "tk")) {
+      var a = c.create();
+      c.create();
+      assertThatThrownBy(c::create)
+          .isInstanceOfSatisfying(
+              StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                assertThat(e.getStatus().getDescription()).contains("capacity");
+              });
+      c.control.pauseSession(PauseSessionRequest.newBuilder().setSessionId(a.id).build());
+      assertThat(c.create().created.getSession().getState())
+          .isEqualTo(SessionState.SESSION_STATE_RUNNING);
+      assertThatThrownBy(
+              () ->
+                  c.control
+                      .waitSession(WaitSessionRequest.newBuilder().setSessionId("nope").build())
+                      .hasNext())
+          .hasMessageContaining("NOT_FOUND");
+    }
+  }
 }

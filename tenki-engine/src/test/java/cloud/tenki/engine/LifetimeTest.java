@@ -221,4 +221,23 @@ class LifetimeTest {
     }
     assertThat(Files.exists(dir)).isFalse();
   }
+
+  @Test
+  void terminatedSessionsAreForgottenAfterADay() {
+    var sb = client.create();
+    sb.terminate();
+    assertThat(client.get(sb.id).getState()).isEqualTo(SessionState.SESSION_STATE_TERMINATED);
+    clock.advance(Duration.ofHours(25));
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    Status.Code code = Status.Code.OK;
+    while (code == Status.Code.OK && System.nanoTime() < deadline) {
+      try {
+        client.get(sb.id);
+      } catch (StatusRuntimeException e) {
+        code = e.getStatus().getCode();
+      }
+    }
+    assertThat(code).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(Files.exists(engine.stateDir().resolve("sandboxes").resolve(sb.id))).isFalse();
+  }
 }

@@ -80,6 +80,12 @@ public final class EngineMain implements Callable<Integer> {
   int defaultDiskGb = 5;
 
   @Option(
+      names = "--max-sandboxes",
+      description =
+          "Sandboxes that may run at once; paused ones do not count (default: ${DEFAULT-VALUE}).")
+  int maxSandboxes = 256;
+
+  @Option(
       names = "--max-processes",
       description = "Process cap per sandbox (default: ${DEFAULT-VALUE}).")
   int maxProcesses = 512;
@@ -141,6 +147,7 @@ public final class EngineMain implements Callable<Integer> {
               .outbound(!noOutbound)
               .defaultLimits(defaultCpu, defaultMemoryMb, defaultDiskGb)
               .maxProcesses(maxProcesses)
+              .maxRunningSessions(maxSandboxes)
               .defaultMaxDuration(defaultMaxDuration)
               .credentialTtl(credentialTtl)
               .start();

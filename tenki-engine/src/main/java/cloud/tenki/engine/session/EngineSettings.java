@@ -29,6 +29,7 @@ import java.time.Duration;
  * @param lifetimeTick how often lifetimes (expiry, idle, retention) are checked
  * @param diskCheckInterval how often disk usage is measured against the quota
  * @param outbound whether {@code allow_outbound} is honoured (needs slirp4netns)
+ * @param maxRunningSessions how many sandboxes may run at once (paused ones do not count)
  */
 public record EngineSettings(
     Path stateDir,
@@ -49,4 +50,5 @@ public record EngineSettings(
     int hostUidBase,
     Duration lifetimeTick,
     Duration diskCheckInterval,
-    boolean outbound) {}
+    boolean outbound,
+    int maxRunningSessions) {}

@@ -18,6 +18,9 @@ final class LifetimeKeeper implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LifetimeKeeper.class);
 
+  /** How long terminated sessions stay listable (with include_terminated) and gettable. */
+  static final java.time.Duration FORGET_TERMINATED_AFTER = java.time.Duration.ofHours(24);
+
   private final SessionManager manager;
   private final EngineSettings settings;
   private final ScheduledExecutorService ticker;
@@ -49,6 +52,7 @@ final class LifetimeKeeper implements AutoCloseable {
   /** Applies expiry, idle pause and pause retention at the clock's current time. */
   void tick() {
     Instant now = settings.clock().instant();
+    manager.forgetTerminated(FORGET_TERMINATED_AFTER);
     manager.credentials().purge();
     for (Session s : manager.sessionsView()) {
       LifetimeRules.Action action;

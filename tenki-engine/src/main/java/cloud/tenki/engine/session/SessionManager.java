@@ -131,6 +131,7 @@ public final class SessionManager implements AutoCloseable {
   /** Creates a session and starts its sandbox; returns once it runs. */
   public Session create(CreateSessionRequest req) {
     SessionRecord r = CreateValidation.toRecord(req, settings);
+    requireCapacity();
     r.id = UUID.randomUUID().toString();
     r.hostUid = settings.hostUidBase() < 0 ? -1 : nextUid.getAndIncrement();
     boolean none = settings.launcher() instanceof NoIsolationLauncher;
@@ -172,6 +173,38 @@ public final class SessionManager implements AutoCloseable {
     return req.hasMaxDuration()
         ? CreateValidation.duration(req.getMaxDuration())
         : settings.defaultMaxDuration();
+  }
+
+  private synchronized void requireCapacity() {
+    long running =
+        sessions.values().stream()
+            .filter(s -> s.state() != SessionState.SESSION_STATE_PAUSED)
+            .filter(s -> s.state() != SessionState.SESSION_STATE_TERMINATED)
+            .count();
+    if (running >= settings.maxRunningSessions()) {
+      throw Status.RESOURCE_EXHAUSTED
+          .withDescription(
+              "no capacity: this local engine runs at most "
+                  + settings.maxRunningSessions()
+                  + " sandboxes at once; pause or terminate one")
+          .asRuntimeException();
+    }
+  }
+
+  /** Forgets terminated sessions older than {@code age}: their records leave memory and disk. */
+  void forgetTerminated(Duration age) {
+    Instant cutoff = settings.clock().instant().minus(age);
+    for (Session s : List.copyOf(sessions.values())) {
+      synchronized (s) {
+        SessionRecord r = s.record;
+        if (r.state == SessionState.SESSION_STATE_TERMINATED
+            && r.terminatedAt != null
+            && r.terminatedAt.isBefore(cutoff)) {
+          sessions.remove(r.id);
+          store.delete(r.id);
+        }
+      }
+    }
   }
 
   /** Pauses a running session: stops every process, keeps every file. */

@@ -60,6 +60,15 @@ final class SessionStore {
     }
   }
 
+  /** Removes a session's directory (record and any leftover files). */
+  void delete(String id) {
+    try {
+      cloud.tenki.engine.sandbox.Rootfs.delete(dir(id));
+    } catch (IOException e) {
+      LOG.warn("could not delete session {}: {}", id, e.toString());
+    }
+  }
+
   List<SessionRecord> loadAll() throws IOException {
     List<SessionRecord> out = new ArrayList<>();
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
