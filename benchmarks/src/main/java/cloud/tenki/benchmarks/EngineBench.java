@@ -1,0 +1,306 @@
+package cloud.tenki.benchmarks;
+
+import cloud.tenki.engine.Isolation;
+import cloud.tenki.engine.LocalEngine;
+import cloud.tenki.proto.sandbox.v1.CreateSessionRequest;
+import cloud.tenki.proto.sandbox.v1.CreateSessionResponse;
+import cloud.tenki.proto.sandbox.v1.RunRequest;
+import cloud.tenki.proto.sandbox.v1.RunStart;
+import cloud.tenki.proto.sandbox.v1.SandboxServiceGrpc;
+import cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceGrpc;
+import cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceRunRequest;
+import cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceRunResponse;
+import cloud.tenki.proto.sandbox.v1.TerminateSessionRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Side-by-side benchmark of the local engine against its baselines, measured in one run:
+ * create-to-ready vs a bare {@code bwrap ... true}, {@code exec true} in a running sandbox vs the
+ * same baseline and a plain fork/exec, and the memory of 100 idle sandboxes.
+ *
+ * <p>Args: {@code [createIterations] [execIterations] [idleSandboxes]}.
+ */
+public final class EngineBench {
+
+  private static final Metadata.Key<String> AUTH =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  private static final Metadata.Key<String> CERT =
+      Metadata.Key.of("x-tenki-session-cert", Metadata.ASCII_STRING_MARSHALLER);
+
+  public static void main(String[] args) throws Exception {
+    int creates = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+    int execs = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+    int idle = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+    Path state = Files.createTempDirectory(Path.of("/tmp"), "tenki-bench-");
+    System.out.printf(
+        "host: %d cores, %s, java %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.name") + " " + System.getProperty("os.version"),
+        System.getProperty("java.version"));
+    double[] bwrap = baseline(bwrapTrue(), execs);
+    double[] fork = baseline(List.of("/usr/bin/true"), execs);
+    try (LocalEngine engine =
+        LocalEngine.builder()
+            .isolation(Isolation.BWRAP)
+            .stateDir(state)
+            .deleteStateOnClose(true)
+            .listen("127.0.0.1", 0)
+            .start()) {
+      System.out.printf(
+          "engine: isolation=%s limits=%s%n", engine.isolation(), engine.limitsMechanism());
+      ManagedChannel inproc = InProcessChannelBuilder.forName(engine.inProcessName()).build();
+      URI net = URI.create(engine.endpoint());
+      ManagedChannel h2c =
+          NettyChannelBuilder.forAddress(net.getHost(), net.getPort()).usePlaintext().build();
+      try {
+        var control = control(inproc);
+        double[] create = measureCreate(control, creates);
+        CreateSessionResponse sb = control.createSession(req());
+        double[] execInproc = measureExec(inproc, sb, execs);
+        double[] execH2c = measureExec(h2c, sb, execs);
+        report("bare bwrap ... true (baseline)", bwrap);
+        report("plain fork/exec of true (baseline)", fork);
+        report("create-to-ready (CreateSession wait_ready)", create);
+        report("exec true, in-process gRPC", execInproc);
+        report("exec true, h2c over loopback", execH2c);
+        System.out.printf(
+            Locale.ROOT,
+            "ratios (p50): create/bwrap=%.1fx  exec-inproc/bwrap=%.1fx  exec-inproc/fork=%.1fx"
+                + "  exec-h2c/bwrap=%.1fx  exec-h2c/fork=%.1fx%n",
+            p(create, 50) / p(bwrap, 50),
+            p(execInproc, 50) / p(bwrap, 50),
+            p(execInproc, 50) / p(fork, 50),
+            p(execH2c, 50) / p(bwrap, 50),
+            p(execH2c, 50) / p(fork, 50));
+        control.terminateSession(
+            TerminateSessionRequest.newBuilder().setSessionId(sb.getSession().getId()).build());
+        idleMemory(control, idle);
+      } finally {
+        inproc.shutdownNow();
+        h2c.shutdownNow();
+      }
+    }
+  }
+
+  private static List<String> bwrapTrue() {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "bwrap",
+                "--unshare-user",
+                "--unshare-pid",
+                "--unshare-net",
+                "--unshare-ipc",
+                "--unshare-uts",
+                "--ro-bind",
+                "/usr",
+                "/usr"));
+    for (String l : List.of("bin", "lib", "lib64", "sbin")) {
+      Path p = Path.of("/", l);
+      if (Files.isSymbolicLink(p)) {
+        try {
+          cmd.addAll(List.of("--symlink", Files.readSymbolicLink(p).toString(), "/" + l));
+        } catch (java.io.IOException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    cmd.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--", "/usr/bin/true"));
+    return cmd;
+  }
+
+  private static double[] baseline(List<String> cmd, int n) throws Exception {
+    for (int i = 0; i < 20; i++) {
+      run(cmd);
+    }
+    double[] ms = new double[n];
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      run(cmd);
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    return ms;
+  }
+
+  private static void run(List<String> cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("baseline failed: " + cmd);
+    }
+  }
+
+  private static SandboxServiceGrpc.SandboxServiceBlockingStub control(ManagedChannel ch) {
+    Metadata md = new Metadata();
+    md.put(AUTH, "Bearer tk_bench");
+    return SandboxServiceGrpc.newBlockingStub(ch)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+  }
+
+  private static CreateSessionRequest req() {
+    return CreateSessionRequest.newBuilder().setWaitReady(true).build();
+  }
+
+  private static double[] measureCreate(SandboxServiceGrpc.SandboxServiceBlockingStub c, int n) {
+    for (int i = 0; i < 10; i++) {
+      terminate(c, c.createSession(req()));
+    }
+    double[] ms = new double[n];
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      CreateSessionResponse r = c.createSession(req());
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+      terminate(c, r);
+    }
+    return ms;
+  }
+
+  private static void terminate(
+      SandboxServiceGrpc.SandboxServiceBlockingStub c, CreateSessionResponse r) {
+    c.terminateSession(
+        TerminateSessionRequest.newBuilder().setSessionId(r.getSession().getId()).build());
+  }
+
+  private static double[] measureExec(ManagedChannel ch, CreateSessionResponse sb, int n)
+      throws Exception {
+    Metadata md = new Metadata();
+    md.put(CERT, sb.getCredential().getCredential());
+    var data =
+        SandboxSessionDataPlaneServiceGrpc.newStub(ch)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md));
+    for (int i = 0; i < 20; i++) {
+      execTrue(data, sb.getSession().getId());
+    }
+    double[] ms = new double[n];
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      execTrue(data, sb.getSession().getId());
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    return ms;
+  }
+
+  private static void execTrue(
+      SandboxSessionDataPlaneServiceGrpc.SandboxSessionDataPlaneServiceStub data, String id)
+      throws Exception {
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    StreamObserver<SandboxSessionDataPlaneServiceRunRequest> req =
+        data.run(
+            new StreamObserver<SandboxSessionDataPlaneServiceRunResponse>() {
+              @Override
+              public void onNext(SandboxSessionDataPlaneServiceRunResponse v) {
+                if (v.getFrame().hasExit()) {
+                  exit.complete(v.getFrame().getExit().getExitCode());
+                }
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                exit.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+    req.onNext(
+        SandboxSessionDataPlaneServiceRunRequest.newBuilder()
+            .setFrame(
+                RunRequest.newBuilder()
+                    .setStart(RunStart.newBuilder().setSessionId(id).addCmd("true")))
+            .build());
+    if (exit.get(30, TimeUnit.SECONDS) != 0) {
+      throw new IllegalStateException("true failed");
+    }
+    req.onCompleted();
+  }
+
+  private static void idleMemory(SandboxServiceGrpc.SandboxServiceBlockingStub c, int n)
+      throws Exception {
+    var mem = ManagementFactory.getMemoryMXBean();
+    System.gc();
+    long heapBefore = mem.getHeapMemoryUsage().getUsed();
+    List<CreateSessionResponse> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      all.add(c.createSession(req()));
+    }
+    System.gc();
+    Thread.sleep(500);
+    System.gc();
+    long heap = mem.getHeapMemoryUsage().getUsed();
+    long rss = 0;
+    long pss = 0;
+    int procs = 0;
+    for (ProcessHandle h : ProcessHandle.current().descendants().toList()) {
+      rss += statusKb(h.pid(), "VmRSS:") * 1024;
+      pss += rollupKb(h.pid(), "Pss:") * 1024;
+      procs++;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "%d idle sandboxes: engine heap used %.1f MiB (%.1f MiB before creating them);"
+            + " %d sandbox processes, RSS %.2f MiB per sandbox, PSS %.2f MiB per sandbox%n",
+        n,
+        heap / 1048576.0,
+        heapBefore / 1048576.0,
+        procs,
+        rss / 1048576.0 / n,
+        pss / 1048576.0 / n);
+    for (CreateSessionResponse r : all) {
+      terminate(c, r);
+    }
+  }
+
+  private static long statusKb(long pid, String key) {
+    return kb(Path.of("/proc/" + pid + "/status"), key);
+  }
+
+  private static long rollupKb(long pid, String key) {
+    return kb(Path.of("/proc/" + pid + "/smaps_rollup"), key);
+  }
+
+  private static long kb(Path file, String key) {
+    try {
+      for (String line : Files.readAllLines(file)) {
+        if (line.startsWith(key)) {
+          return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
+        }
+      }
+    } catch (Exception e) {
+      // process exited meanwhile
+    }
+    return 0;
+  }
+
+  private static double p(double[] ms, int pct) {
+    double[] s = ms.clone();
+    Arrays.sort(s);
+    int i = (int) Math.ceil(pct / 100.0 * s.length) - 1;
+    return s[Math.max(0, Math.min(s.length - 1, i))];
+  }
+
+  private static void report(String name, double[] ms) {
+    System.out.printf(
+        Locale.ROOT,
+        "%-45s n=%4d  p50=%7.2f ms  p90=%7.2f ms  p99=%7.2f ms%n",
+        name,
+        ms.length,
+        p(ms, 50),
+        p(ms, 90),
+        p(ms, 99));
+  }
+}

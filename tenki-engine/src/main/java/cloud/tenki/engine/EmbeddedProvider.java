@@ -1,0 +1,57 @@
+package cloud.tenki.engine;
+
+import cloud.tenki.spi.EmbeddedEngine;
+import cloud.tenki.spi.EmbeddedEngineProvider;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Lets the SDK start a {@link LocalEngine} through {@link java.util.ServiceLoader} without
+ * depending on this module. Settings: {@code state-dir}, {@code isolation}, {@code token}.
+ * Thread-safe and stateless.
+ */
+public final class EmbeddedProvider implements EmbeddedEngineProvider {
+
+  private static final Set<String> KNOWN = Set.of("state-dir", "isolation", "token");
+
+  /** Required by {@link java.util.ServiceLoader}. */
+  public EmbeddedProvider() {}
+
+  @Override
+  public EmbeddedEngine start(Map<String, String> settings) {
+    for (String key : settings.keySet()) {
+      if (!KNOWN.contains(key)) {
+        throw new IllegalArgumentException(
+            "unknown engine setting '" + key + "' (known: state-dir, isolation, token)");
+      }
+    }
+    LocalEngine.Builder b = LocalEngine.builder();
+    if (settings.containsKey("state-dir")) {
+      b.stateDir(Path.of(settings.get("state-dir")));
+    }
+    if (settings.containsKey("isolation")) {
+      b.isolation(Isolation.parse(settings.get("isolation")));
+    }
+    if (settings.containsKey("token")) {
+      b.token(settings.get("token"));
+    }
+    LocalEngine engine = b.start();
+    return new EmbeddedEngine() {
+      @Override
+      public String endpoint() {
+        return engine.endpoint();
+      }
+
+      @Override
+      public String token() {
+        return engine.token();
+      }
+
+      @Override
+      public void close() {
+        engine.close();
+      }
+    };
+  }
+}

@@ -1,0 +1,47 @@
+package cloud.tenki.engine.sandbox;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the small {@code /bin/sh} prologue every sandbox process starts with: it moves itself into
+ * the sandbox's cgroups and sets the per-file size cap before it execs the real command, so the
+ * command and everything it forks are limited from their first instruction.
+ */
+final class LaunchWrapper {
+
+  private static final String SCRIPT =
+      "n=$1; shift\n"
+          + "while [ \"$n\" -gt 0 ]; do\n"
+          + "  echo $$ > \"$1\" || { echo 'tenki-engine: cannot join the sandbox cgroup' >&2; exit 125; }\n"
+          + "  shift; n=$((n-1))\n"
+          + "done\n"
+          + "[ \"$1\" = - ] || ulimit -f \"$1\" || exit 125\n"
+          + "shift\n"
+          + "exec \"$@\"\n";
+
+  private LaunchWrapper() {}
+
+  /** The argv that runs {@code tail} inside the sandbox's cgroups and limits. */
+  static List<String> wrap(SandboxConfig cfg, List<String> tail) {
+    List<String> argv = new ArrayList<>();
+    argv.add("/bin/sh");
+    argv.add("-c");
+    argv.add(SCRIPT);
+    argv.add("tenki-launch");
+    argv.add(Integer.toString(cfg.group().procsFiles().size()));
+    cfg.group().procsFiles().forEach(p -> argv.add(p.toString()));
+    long blocks = Math.max(1, cfg.limits().diskBytes() / 512);
+    argv.add(cfg.limits().diskBytes() > 0 ? Long.toString(blocks) : "-");
+    if (cfg.group().procsFiles().isEmpty()) {
+      // no cgroups: per-process rlimits are the fallback (memory as address space, processes
+      // per user id, which is per sandbox when the sandbox has its own host uid)
+      argv.add(HostSystem.require("prlimit", "util-linux"));
+      argv.add("--nproc=" + cfg.limits().maxProcesses());
+      argv.add("--as=" + (cfg.limits().memoryMb() * 1024L * 1024L));
+      argv.add("--");
+    }
+    argv.addAll(tail);
+    return argv;
+  }
+}

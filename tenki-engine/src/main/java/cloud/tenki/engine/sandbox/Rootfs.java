@@ -1,0 +1,239 @@
+package cloud.tenki.engine.sandbox;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The directory that becomes a sandbox's {@code /}: a private writable tree with {@code
+ * /home/tenki}, {@code /tmp} and a minimal {@code /etc}, plus mount points for the host's read-only
+ * {@code /usr} and a few shared {@code /etc} entries.
+ *
+ * <p>Stateless helpers; safe from any thread. The engine writes here only before the sandbox first
+ * starts and deletes the tree only when no sandbox process is alive, so no sandbox process can race
+ * these operations.
+ */
+public final class Rootfs {
+
+  /** Host {@code /etc} entries shared read-only: what a shell, libc, TLS and python3 need. */
+  public static final List<String> SHARED_ETC =
+      List.of(
+          "alternatives",
+          "ld.so.cache",
+          "ld.so.conf",
+          "ld.so.conf.d",
+          "ssl",
+          "ca-certificates",
+          "ca-certificates.conf",
+          "localtime",
+          "timezone",
+          "services",
+          "protocols",
+          "mime.types",
+          "os-release",
+          "debian_version",
+          "terminfo",
+          "bash.bashrc",
+          "profile",
+          "inputrc",
+          "python3",
+          "python3.11",
+          "python3.12",
+          "gai.conf",
+          "host.conf");
+
+  /** Top-level names that merged-/usr hosts make symlinks into /usr. */
+  public static final List<String> USR_LINKS = List.of("bin", "sbin", "lib", "lib64", "lib32");
+
+  private Rootfs() {}
+
+  /** Host paths to bind read-only into a sandbox, as {@code [host, sandbox]} pairs. */
+  public static List<String[]> readOnlyBinds() {
+    List<String[]> binds = new ArrayList<>();
+    binds.add(new String[] {"/usr", "/usr"});
+    for (String name : USR_LINKS) {
+      Path host = Path.of("/", name);
+      if (Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)) {
+        binds.add(new String[] {host.toString(), host.toString()});
+      }
+    }
+    for (String name : SHARED_ETC) {
+      Path host = Path.of("/etc", name);
+      if (Files.exists(host)) {
+        binds.add(new String[] {host.toString(), host.toString()});
+      }
+    }
+    return binds;
+  }
+
+  /**
+   * Creates the tree. {@code owner} is the host uid that the sandbox's {@code tenki} user maps to
+   * (or -1 to keep the engine's own).
+   */
+  public static void create(Path root, String hostname, boolean outbound, int owner, int sandboxUid)
+      throws IOException {
+    Files.createDirectories(root);
+    for (String d : List.of("home/tenki", "tmp", "etc", "usr", "proc", "dev", "run", "var/tmp")) {
+      Files.createDirectories(root.resolve(d));
+    }
+    Files.setPosixFilePermissions(
+        root.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setPosixFilePermissions(
+        root.resolve("var/tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
+    for (String name : USR_LINKS) {
+      Path host = Path.of("/", name);
+      Path inside = root.resolve(name);
+      if (Files.isSymbolicLink(host)) {
+        Files.createSymbolicLink(inside, Files.readSymbolicLink(host));
+      } else if (Files.isDirectory(host)) {
+        Files.createDirectories(inside);
+      }
+    }
+    for (String name : SHARED_ETC) {
+      Path host = Path.of("/etc", name);
+      Path inside = root.resolve("etc").resolve(name);
+      if (Files.isDirectory(host)) {
+        Files.createDirectories(inside);
+      } else if (Files.exists(host)) {
+        Files.createFile(inside);
+      }
+    }
+    writeEtc(root.resolve("etc"), hostname, outbound, sandboxUid);
+    if (owner >= 0) {
+      chownTree(root, owner);
+    }
+  }
+
+  private static void writeEtc(Path etc, String hostname, boolean outbound, int uid)
+      throws IOException {
+    write(
+        etc.resolve("passwd"),
+        "root:x:0:0:root:/root:/bin/sh\n"
+            + "tenki:x:"
+            + uid
+            + ":"
+            + uid
+            + ":tenki:/home/tenki:/bin/bash\n"
+            + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+    write(etc.resolve("group"), "root:x:0:\ntenki:x:" + uid + ":\nnogroup:x:65534:\n");
+    write(etc.resolve("hostname"), hostname + "\n");
+    write(
+        etc.resolve("hosts"),
+        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t"
+            + hostname
+            + "\n");
+    write(etc.resolve("nsswitch.conf"), "passwd: files\ngroup: files\nhosts: files dns\n");
+    if (outbound) {
+      // slirp4netns answers DNS here and forwards to the host's resolvers
+      write(etc.resolve("resolv.conf"), "nameserver 10.0.2.3\n");
+    }
+  }
+
+  private static void write(Path file, String text) throws IOException {
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+  }
+
+  private static void chownTree(Path root, int owner) throws IOException {
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            chown(dir, owner);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            chown(file, owner);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  /** Changes owner and group of one path without following a symlink. */
+  public static void chown(Path path, int owner) throws IOException {
+    Files.setAttribute(path, "unix:uid", owner, LinkOption.NOFOLLOW_LINKS);
+    Files.setAttribute(path, "unix:gid", owner, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /**
+   * Bytes held by the tree (allocated blocks, so sparse files count what they use), never following
+   * symlinks. Safe while the sandbox runs: it only reads attributes.
+   */
+  public static long usedBytes(Path root) {
+    AtomicLong total = new AtomicLong();
+    try {
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              total.addAndGet(allocated(file, attrs));
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      // a tree being changed underneath is normal; report what was seen
+    }
+    return total.get();
+  }
+
+  private static long allocated(Path file, BasicFileAttributes attrs) {
+    try {
+      Object blocks = Files.getAttribute(file, "unix:blocks", LinkOption.NOFOLLOW_LINKS);
+      return ((Long) blocks) * 512L;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return attrs.size();
+    }
+  }
+
+  /** Deletes the tree without following symlinks. Call only when no sandbox process is alive. */
+  public static void delete(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            // a directory the sandbox made unreadable to its owner is still ours to delete
+            dir.toFile().setWritable(true, true);
+            dir.toFile().setExecutable(true, true);
+            dir.toFile().setReadable(true, true);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            Files.delete(file);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+            Files.delete(dir);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+}

@@ -1,0 +1,173 @@
+package cloud.tenki.engine.sandbox;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One sandbox on this host: its root tree, its cgroup and (while running) its init process.
+ *
+ * <p>Thread-safe. {@link #start()} and {@link #stop()} are serialised by the session that owns the
+ * sandbox; {@link #exec} may run from any thread while the sandbox runs.
+ */
+public final class Sandbox {
+
+  /** The environment every sandbox process starts with, before session and call variables. */
+  private static final Map<String, String> BASE_ENV =
+      Map.of(
+          "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+          "HOME", "/home/tenki",
+          "USER", "tenki",
+          "LOGNAME", "tenki",
+          "SHELL", "/bin/bash",
+          "LANG", "C.UTF-8",
+          "TERM", "xterm-256color");
+
+  private final Launcher launcher;
+  private final Cgroups cgroups;
+  private final String id;
+  private final java.nio.file.Path rootfs;
+  private final String hostname;
+  private final int hostUid;
+  private final Limits limits;
+  private final boolean outbound;
+  private volatile SandboxConfig config;
+  private volatile SandboxInit init;
+
+  /** Describes a sandbox; nothing starts until {@link #start()}. */
+  public Sandbox(
+      Launcher launcher,
+      Cgroups cgroups,
+      String id,
+      java.nio.file.Path rootfs,
+      String hostname,
+      int hostUid,
+      Limits limits,
+      boolean outbound) {
+    this.launcher = launcher;
+    this.cgroups = cgroups;
+    this.id = id;
+    this.rootfs = rootfs;
+    this.hostname = hostname;
+    this.hostUid = hostUid;
+    this.limits = limits;
+    this.outbound = outbound;
+  }
+
+  /** The launcher in use ({@code bwrap}, {@code unshare} or {@code none}). */
+  public String isolation() {
+    return launcher.name();
+  }
+
+  /** The root tree on the host. */
+  public java.nio.file.Path rootfs() {
+    return rootfs;
+  }
+
+  /** Whether the init runs. */
+  public boolean running() {
+    SandboxInit i = init;
+    return i != null && i.alive();
+  }
+
+  /** The running init, or null. */
+  public SandboxInit init() {
+    return init;
+  }
+
+  /** The cgroup of the running sandbox, or null. */
+  public Cgroups.Group group() {
+    SandboxConfig c = config;
+    return c == null ? null : c.group();
+  }
+
+  /** Starts the init (creating the cgroup first). */
+  public synchronized void start() throws IOException {
+    if (running()) {
+      return;
+    }
+    Cgroups.Group group = cgroups.create(id, limits);
+    SandboxConfig cfg = new SandboxConfig(id, rootfs, hostname, hostUid, group, limits);
+    SandboxInit started = null;
+    try {
+      started = launcher.start(cfg);
+      if (outbound && started.targetPid() > 0) {
+        started.attachNetwork();
+      }
+      init = started;
+      config = cfg;
+    } catch (IOException | RuntimeException e) {
+      if (started != null) {
+        started.kill();
+      }
+      cgroups.remove(group);
+      throw e;
+    }
+  }
+
+  /** Kills every process of the sandbox and removes its cgroup; files stay. */
+  public synchronized void stop() {
+    SandboxInit i = init;
+    SandboxConfig c = config;
+    init = null;
+    if (i != null) {
+      i.kill();
+    }
+    if (c != null) {
+      killGroupMembers(c.group());
+      cgroups.remove(c.group());
+    }
+  }
+
+  /** Kills stragglers that joined the cgroup but live outside the pid namespace. */
+  private static void killGroupMembers(Cgroups.Group group) {
+    for (int round = 0; round < 20; round++) {
+      List<Long> pids = group.pids();
+      if (pids.isEmpty()) {
+        return;
+      }
+      pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    }
+  }
+
+  /** Maps a sandbox path to what the host-side process must be given (identity when isolated). */
+  public String hostPathFor(String sandboxPath) {
+    SandboxConfig c = config;
+    if (launcher instanceof NoIsolationLauncher && c != null) {
+      return NoIsolationLauncher.hostPath(c, sandboxPath);
+    }
+    return sandboxPath;
+  }
+
+  /**
+   * Starts a process inside the sandbox.
+   *
+   * @param command argv (never a shell string)
+   * @param cwd absolute working directory as the sandbox sees it
+   * @param env variables on top of the base environment
+   * @return the host-side process; its stdin/stdout/stderr are the command's
+   */
+  public Process exec(List<String> command, String cwd, Map<String, String> env)
+      throws IOException {
+    SandboxInit i = init;
+    SandboxConfig c = config;
+    if (i == null || c == null || !i.alive()) {
+      throw new IOException("sandbox is not running");
+    }
+    List<String> argv = LaunchWrapper.wrap(c, launcher.enter(c, i, cwd, new ArrayList<>(command)));
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.directory(new File(launcher.hostDirectory(c, cwd)));
+    Map<String, String> pe = pb.environment();
+    pe.clear();
+    Map<String, String> merged = new TreeMap<>(BASE_ENV);
+    if (launcher instanceof NoIsolationLauncher) {
+      merged.put("HOME", NoIsolationLauncher.hostPath(c, "/home/tenki"));
+    }
+    merged.putAll(env);
+    pe.putAll(merged);
+    return pb.start();
+  }
+}

@@ -1,0 +1,105 @@
+package cloud.tenki.engine.sandbox;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Starts sandboxes with util-linux alone ({@code unshare}, {@code mount}, {@code pivot_root},
+ * {@code setpriv}): the same namespaces and file system layout as {@link BwrapLauncher}, for hosts
+ * without bubblewrap. The setup script runs with capabilities inside the new user namespace only,
+ * then drops every capability before the sandbox's init starts.
+ */
+public final class UnshareLauncher implements Launcher {
+
+  private static final String SETUP =
+      "set -e\n"
+          + "R=$1; H=$2; shift 2\n"
+          + "mount --rbind \"$R\" \"$R\"\n"
+          + "while [ $# -gt 0 ]; do\n"
+          + "  d=\"$R$2\"\n"
+          + "  mount --bind \"$1\" \"$d\"\n"
+          + "  mount -o remount,bind,ro,nosuid,nodev \"$d\"\n"
+          + "  shift 2\n"
+          + "done\n"
+          + "mount -t proc -o nosuid,nodev,noexec proc \"$R/proc\"\n"
+          + "mount -t tmpfs -o mode=755,nosuid,size=64k tmpfs \"$R/dev\"\n"
+          + "for f in null zero full random urandom tty; do\n"
+          + "  : > \"$R/dev/$f\"; mount --bind \"/dev/$f\" \"$R/dev/$f\"\n"
+          + "done\n"
+          + "mkdir \"$R/dev/shm\" \"$R/dev/pts\"\n"
+          + "mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs \"$R/dev/shm\"\n"
+          + "ln -s /proc/self/fd \"$R/dev/fd\"\n"
+          + "ln -s /proc/self/fd/0 \"$R/dev/stdin\"\n"
+          + "ln -s /proc/self/fd/1 \"$R/dev/stdout\"\n"
+          + "ln -s /proc/self/fd/2 \"$R/dev/stderr\"\n"
+          + "if command -v hostname >/dev/null; then hostname \"$H\"; fi\n"
+          + "cd \"$R\"\n"
+          + "pivot_root . .\n"
+          + "umount -l -n -c .\n"
+          + "cd /home/tenki\n"
+          // pid 1 must reap orphans: bash does (it waits for any child on SIGCHLD)
+          + "if [ -x /bin/bash ]; then S=/bin/bash; else S=/bin/sh; fi\n"
+          + "exec setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all --no-new-privs"
+          + " -- \"$S\" -c 'echo ready; while read -r _; do :; done'\n";
+
+  @Override
+  public String name() {
+    return "unshare";
+  }
+
+  /** Whether util-linux has what this launcher needs. */
+  public static boolean available() {
+    return HostSystem.which("unshare").isPresent()
+        && HostSystem.which("nsenter").isPresent()
+        && HostSystem.which("setpriv").isPresent();
+  }
+
+  @Override
+  public SandboxInit start(SandboxConfig cfg) throws IOException {
+    List<String> argv = new ArrayList<>(BwrapLauncher.asSandboxOwner(cfg));
+    argv.addAll(
+        List.of(
+            HostSystem.require("unshare", "util-linux"),
+            "--user",
+            "--map-user=1000",
+            "--map-group=1000",
+            "--keep-caps",
+            "--mount",
+            "--propagation",
+            "private",
+            "--pid",
+            "--fork",
+            "--kill-child",
+            "--net",
+            "--ipc",
+            "--uts",
+            "--",
+            "/bin/sh",
+            "-c",
+            SETUP,
+            "tenki-setup",
+            cfg.rootfs().toString(),
+            cfg.hostname()));
+    for (String[] bind : Rootfs.readOnlyBinds()) {
+      argv.add(bind[0]);
+      argv.add(bind[1]);
+    }
+    Process p =
+        new ProcessBuilder(LaunchWrapper.wrap(cfg, argv)).directory(new java.io.File("/")).start();
+    InitHandshake.awaitReady(p, InitHandshake.drain(p.getErrorStream()), "unshare");
+    Optional<ProcessHandle> child =
+        ProcessHandle.of(p.pid()).flatMap(h -> h.children().findFirst());
+    if (child.isEmpty()) {
+      p.destroyForcibly();
+      throw new IOException("unshare started but its sandbox init vanished");
+    }
+    return new SandboxInit(p, child.get().pid());
+  }
+
+  @Override
+  public List<String> enter(SandboxConfig cfg, SandboxInit init, String cwd, List<String> command) {
+    return NsenterCommand.build(init, cwd, command);
+  }
+}

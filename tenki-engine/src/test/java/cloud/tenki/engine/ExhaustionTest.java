@@ -1,0 +1,243 @@
+package cloud.tenki.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cloud.tenki.proto.sandbox.v1.CreateSessionRequest;
+import cloud.tenki.proto.sandbox.v1.RunRequest;
+import cloud.tenki.proto.sandbox.v1.RunStart;
+import cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceRunRequest;
+import cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceRunResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Runaway sandboxes: a fork bomb, a memory hog, a disk filler, an output flood and an endless sleep
+ * each stay inside their own sandbox while the engine and a neighbour keep working.
+ */
+class ExhaustionTest {
+
+  private LocalEngine engine;
+  private EngineClient client;
+
+  private void start(Isolation isolation) {
+    engine =
+        LocalEngine.builder()
+            .isolation(isolation)
+            .maxProcesses(128)
+            .diskCheckInterval(Duration.ofMillis(200))
+            .start();
+    client = new EngineClient(engine.endpoint(), "tk_test");
+  }
+
+  @AfterEach
+  void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
+  private static void neighbourWorks(EngineClient.Sandbox neighbour) throws Exception {
+    long t0 = System.nanoTime();
+    var r = neighbour.run("sh", "-c", "echo alive");
+    assertThat(r.out()).isEqualTo("alive\n");
+    assertThat((System.nanoTime() - t0) / 1_000_000).as("neighbour command ms").isLessThan(10_000);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void forkBombIsContained(Isolation isolation) throws Exception {
+    start(isolation);
+    EngineClient.Sandbox bomb = client.create();
+    EngineClient.Sandbox neighbour = client.create();
+    var r =
+        bomb.run(
+            RunStart.newBuilder()
+                .addAllCmd(List.of("bash", "-c", "b(){ b | b & }; b; sleep 5"))
+                .setTimeoutMs(3000),
+            null);
+    neighbourWorks(neighbour);
+    var limited = bomb.run("sh", "-c", "echo survived");
+    assertThat(r.exit().getTimedOut() || r.code() != 0).isTrue();
+    assertThat(limited.code()).isIn(0, 1, 126);
+    assertThat(bomb.terminate().getStateValue()).isEqualTo(6);
+    neighbourWorks(neighbour);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void memoryHogIsKilledInsideItsSandbox(Isolation isolation) throws Exception {
+    start(isolation);
+    EngineClient.Sandbox hog = client.create(CreateSessionRequest.newBuilder().setMemoryMb(128));
+    EngineClient.Sandbox neighbour = client.create();
+    var r =
+        hog.run(
+            "python3",
+            "-c",
+            "x = bytearray(1024 * 1024 * 1024); x[::4096] = b'1' * len(x[::4096]); print('allocated')");
+    assertThat(r.out()).doesNotContain("allocated");
+    assertThat(r.code()).isNotZero();
+    neighbourWorks(neighbour);
+    assertThat(hog.run("echo", "still usable").out()).isEqualTo("still usable\n");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP"})
+  void diskFillerHitsItsQuota(Isolation isolation) throws Exception {
+    start(isolation);
+    EngineClient.Sandbox filler = client.create(CreateSessionRequest.newBuilder().setDiskSizeGb(1));
+    EngineClient.Sandbox neighbour = client.create();
+    // one file can never outgrow the quota
+    var big =
+        filler.run(
+            "sh",
+            "-c",
+            "dd if=/dev/zero of=big bs=1M count=1100 2>/dev/null; echo rc=$?; stat -c %s big");
+    assertThat(big.out()).doesNotContain("rc=0");
+    long size = Long.parseLong(big.out().trim().substring(big.out().trim().lastIndexOf('\n') + 1));
+    assertThat(size).as("largest file").isLessThanOrEqualTo(1L << 30);
+    // many files together are caught by the periodic check, which stops writes
+    filler.run("sh", "-c", "dd if=/dev/zero of=more bs=1M count=600 2>/dev/null; sleep 30");
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    StatusRuntimeException refused = null;
+    while (refused == null && System.nanoTime() < deadline) {
+      try {
+        filler.write("probe.txt", "x");
+        Thread.onSpinWait();
+      } catch (StatusRuntimeException e) {
+        refused = e;
+      }
+    }
+    assertThat(refused).as("writes refused over quota").isNotNull();
+    assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    neighbourWorks(neighbour);
+    filler.run("rm", "-f", "big", "more");
+    deadline = System.nanoTime() + 20_000_000_000L;
+    boolean writable = false;
+    while (!writable && System.nanoTime() < deadline) {
+      try {
+        filler.write("probe.txt", "x");
+        writable = true;
+      } catch (StatusRuntimeException e) {
+        Thread.onSpinWait();
+      }
+    }
+    assertThat(writable).as("writable again after deleting").isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void endlessSleepIsKilledAtItsTimeout(Isolation isolation) throws Exception {
+    start(isolation);
+    EngineClient.Sandbox sb = client.create();
+    long t0 = System.nanoTime();
+    var r =
+        sb.run(
+            RunStart.newBuilder()
+                .addAllCmd(List.of("sh", "-c", "sleep infinity & sleep infinity"))
+                .setTimeoutMs(500),
+            null);
+    assertThat(r.exit().getTimedOut()).isTrue();
+    assertThat(r.exit().getSignal()).isEqualTo("SIGKILL");
+    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(10_000);
+    var ps = sb.run("sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '");
+    assertThat(ps.out()).as("the whole process group died").doesNotContain("sleep infinity");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP"})
+  void outputFloodWaitsForASlowClient(Isolation isolation) throws Exception {
+    start(isolation);
+    EngineClient.Sandbox flood = client.create();
+    EngineClient.Sandbox neighbour = client.create();
+    AtomicLong received = new AtomicLong();
+    ClientResponseObserver<
+            SandboxSessionDataPlaneServiceRunRequest, SandboxSessionDataPlaneServiceRunResponse>
+        slow =
+            new ClientResponseObserver<>() {
+              @Override
+              public void beforeStart(
+                  ClientCallStreamObserver<SandboxSessionDataPlaneServiceRunRequest> call) {
+                call.disableAutoRequestWithInitial(4);
+              }
+
+              @Override
+              public void onNext(SandboxSessionDataPlaneServiceRunResponse value) {
+                received.addAndGet(value.getFrame().getStdout().size());
+              }
+
+              @Override
+              public void onError(Throwable t) {}
+
+              @Override
+              public void onCompleted() {}
+            };
+    Runtime rt = Runtime.getRuntime();
+    System.gc();
+    long heapBefore = rt.totalMemory() - rt.freeMemory();
+    var req = flood.async.run(slow);
+    req.onNext(
+        EngineClient.runFrame(
+            RunRequest.newBuilder()
+                .setStart(RunStart.newBuilder().setSessionId(flood.id).addCmd("yes"))
+                .build()));
+    long until = System.nanoTime() + 3_000_000_000L;
+    while (System.nanoTime() < until) {
+      neighbourWorks(neighbour);
+    }
+    System.gc();
+    long heapAfter = rt.totalMemory() - rt.freeMemory();
+    assertThat(received.get()).as("bytes the slow client took").isLessThan(1024 * 1024);
+    assertThat(heapAfter - heapBefore).as("heap growth during the flood").isLessThan(64L << 20);
+    req.onError(new RuntimeException("client gives up"));
+    var ps = flood.run("sh", "-c", "sleep 0.5; cat /proc/[0-9]*/comm");
+    assertThat(ps.out()).doesNotContain("yes");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void rlimitsContainRunawaysWithoutCgroups(Isolation isolation) throws Exception {
+    engine = LocalEngine.builder().isolation(isolation).maxProcesses(64).useCgroups(false).start();
+    client = new EngineClient(engine.endpoint(), "tk_test");
+    assertThat(engine.limitsMechanism()).isEqualTo("rlimit");
+    EngineClient.Sandbox bomb = client.create(CreateSessionRequest.newBuilder().setMemoryMb(256));
+    EngineClient.Sandbox neighbour = client.create();
+    assertThat(bomb.created.getSession().getMetadataMap())
+        .containsEntry("tenki.local/limits", "rlimit");
+    var r =
+        bomb.run(
+            RunStart.newBuilder()
+                .addAllCmd(List.of("bash", "-c", "b(){ b | b & }; b; sleep 5"))
+                .setTimeoutMs(3000),
+            null);
+    assertThat(r.exit().getTimedOut() || r.code() != 0).isTrue();
+    neighbourWorks(neighbour);
+    var hog = bomb.run("python3", "-c", "x = bytearray(1024 * 1024 * 1024); print('allocated')");
+    assertThat(hog.out()).doesNotContain("allocated");
+    assertThat(hog.code()).isNotZero();
+    bomb.terminate();
+    neighbourWorks(neighbour);
+  }
+}

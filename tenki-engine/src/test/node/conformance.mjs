@@ -1,0 +1,155 @@
+// Conformance of the local engine with the official Tenki TypeScript SDK, used unchanged.
+// Configuration is the SDK's own: TENKI_API_ENDPOINT (the engine's http:// endpoint) and
+// TENKI_AUTH_TOKEN (any tk_ token when the engine has none configured).
+// Prints one line per check and finally "N passed, N failed".
+import { TenkiSandbox } from "@tenkicloud/sandbox";
+
+let passed = 0;
+let failed = 0;
+const text = (b) => new TextDecoder().decode(b);
+
+async function check(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (err) {
+    failed++;
+    console.log(`FAIL ${name}: ${err && err.stack ? err.stack : err}`);
+  }
+}
+
+function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+const client = new TenkiSandbox();
+let session;
+
+await check("create waits until running", async () => {
+  session = await client.create({ cpuCores: 1, memoryMb: 1024, diskSizeGb: 5, tags: ["conformance"] });
+  expect(session.state === "RUNNING", `state ${session.state}`);
+  expect(session.id, "no id");
+});
+
+if (session) {
+  await check("run echo", async () => {
+    const r = await session.run(["echo", "hello"]);
+    expect(r.exitCode === 0, `exit ${r.exitCode}`);
+    expect(text(r.stdout) === "hello\n", `stdout ${JSON.stringify(text(r.stdout))}`);
+  });
+
+  await check("run with stdin", async () => {
+    const stdin = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode("line one\nline two\n"));
+        c.close();
+      },
+    });
+    const r = await session.run(["wc", "-l"], { stdin });
+    expect(r.exitCode === 0, `exit ${r.exitCode}`);
+    expect(text(r.stdout).trim() === "2", `stdout ${JSON.stringify(text(r.stdout))}`);
+  });
+
+  await check("run reports non-zero exit and stderr", async () => {
+    const r = await session.run(["sh", "-c", "echo oops >&2; exit 3"]);
+    expect(r.exitCode === 3, `exit ${r.exitCode}`);
+    expect(text(r.stderr) === "oops\n", `stderr ${JSON.stringify(text(r.stderr))}`);
+  });
+
+  await check("run with cwd and env", async () => {
+    await session.fs.mkdir("/home/tenki/work");
+    const r = await session.run(["sh", "-c", "pwd; echo $GREETING"], { cwd: "work", env: { GREETING: "hi" } });
+    expect(text(r.stdout) === "/home/tenki/work\nhi\n", `stdout ${JSON.stringify(text(r.stdout))}`);
+  });
+
+  await check("exec (legacy helper over Run)", async () => {
+    const r = await session.exec("uname", { args: ["-s"] });
+    expect(r.status === "SUCCEEDED", `status ${r.status}`);
+    expect(text(r.stdout).trim() === "Linux", `stdout ${text(r.stdout)}`);
+  });
+
+  await check("signal kills a running process", async () => {
+    const proc = session.run(["sleep", "30"]);
+    await proc.pid;
+    await proc.kill();
+    const r = await proc;
+    expect(r.signal === "SIGKILL", `signal ${r.signal} exit ${r.exitCode}`);
+  });
+
+  await check("write and read a file", async () => {
+    await session.writeFile("/tmp/conf.json", '{"key":"value"}');
+    const data = await session.readFile("/tmp/conf.json");
+    expect(text(data) === '{"key":"value"}', `content ${text(data)}`);
+  });
+
+  await check("stat a file", async () => {
+    const st = await session.fs.stat("/tmp/conf.json");
+    expect(!st.isDir && Number(st.size) === 15, `stat ${JSON.stringify({ isDir: st.isDir, size: String(st.size) })}`);
+  });
+
+  await check("list a directory", async () => {
+    await session.writeFile("/home/tenki/work/a.txt", "a");
+    const entries = await session.fs.list("/home/tenki/work");
+    expect(entries.map((e) => e.path).join(",") === "a.txt", `entries ${entries.map((e) => e.path)}`);
+  });
+
+  await check("stream a file in and out", async () => {
+    const big = new Uint8Array(300000).map((_, i) => i % 251);
+    await session.writeFileStream("/home/tenki/big.bin", new ReadableStream({
+      start(c) { c.enqueue(big.subarray(0, 100000)); c.enqueue(big.subarray(100000)); c.close(); },
+    }));
+    const reader = (await session.readFileStream("/home/tenki/big.bin", { chunkBytes: 65536 })).getReader();
+    const parts = [];
+    for (;;) { const { done, value } = await reader.read(); if (done) break; parts.push(value); }
+    const total = parts.reduce((n, p) => n + p.byteLength, 0);
+    expect(total === big.length, `read ${total} bytes`);
+    let i = 0; for (const p of parts) for (const b of p) { if (b !== big[i]) throw new Error(`byte ${i}`); i++; }
+  });
+
+  await check("remove a directory tree", async () => {
+    await session.fs.remove("/home/tenki/work");
+    let missing = false;
+    try { await session.fs.stat("/home/tenki/work"); } catch (e) { missing = e.name === "FileNotFoundError"; }
+    expect(missing, "still there");
+  });
+
+  await check("extend moves timeout_at", async () => {
+    const before = session.timeoutAt.getTime();
+    await session.extend(10 * 60 * 1000);
+    expect(session.timeoutAt.getTime() - before >= 10 * 60 * 1000 - 1000, `moved ${session.timeoutAt.getTime() - before}`);
+  });
+
+  await check("pause stops processes and keeps files", async () => {
+    await session.writeFile("/home/tenki/kept.txt", "still here");
+    await session.pause();
+    expect(session.state === "PAUSED", `state ${session.state}`);
+  });
+
+  await check("run in a paused sandbox is refused with the state", async () => {
+    let msg = "";
+    try { await session.run(["true"]); } catch (e) { msg = String(e.message); }
+    expect(/PAUSED/.test(msg), `message ${msg}`);
+  });
+
+  await check("resume brings files back", async () => {
+    await session.resume();
+    expect(session.state === "RUNNING", `state ${session.state}`);
+    const data = await session.readFile("/home/tenki/kept.txt");
+    expect(text(data) === "still here", `content ${text(data)}`);
+  });
+
+  await check("list sessions by tag", async () => {
+    const all = await client.list({ tags: ["conformance"] });
+    expect(all.some((s) => s.id === session.id), "session not listed");
+  });
+
+  await check("close terminates", async () => {
+    await session.close();
+    const again = await client.get(session.id);
+    expect(again.state === "TERMINATED", `state ${again.state}`);
+  });
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
