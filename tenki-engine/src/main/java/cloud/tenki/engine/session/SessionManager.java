@@ -200,8 +200,9 @@ public final class SessionManager implements AutoCloseable {
         if (r.state == SessionState.SESSION_STATE_TERMINATED
             && r.terminatedAt != null
             && r.terminatedAt.isBefore(cutoff)) {
-          sessions.remove(r.id);
+          // Files first: once a lookup answers NOT_FOUND, nothing of the session is left.
           store.delete(r.id);
+          sessions.remove(r.id);
         }
       }
     }
