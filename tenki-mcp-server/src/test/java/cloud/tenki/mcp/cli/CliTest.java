@@ -109,7 +109,7 @@ class CliTest {
   }
 
   @Test
-  void theShippedFactoryFailsClearlyUntilTheToolkitIsWired() {
+  void theShippedToolSourceListsTheSandboxToolsWithoutStartingASandbox() {
     int exit =
         new McpServerCli(
                 EnvironmentSource.of(Map.of()),
@@ -118,8 +118,21 @@ class CliTest {
                 out,
                 new PrintStream(err, true, StandardCharsets.UTF_8))
             .run("tools");
-    assertThat(exit).isEqualTo(1);
-    assertThat(err()).contains("not wired into this build");
-    assertThat(out()).isEmpty();
+    assertThat(exit).isZero();
+    assertThat(out()).contains("run_command", "run_code", "read_file", "expose_port");
+  }
+
+  @Test
+  void callRunsASandboxToolOnTheEmbeddedEngineAndPrintsTheResult() {
+    int exit =
+        new McpServerCli(
+                EnvironmentSource.of(Map.of()),
+                ToolSources::create,
+                new ByteArrayInputStream(new byte[0]),
+                out,
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .run("call", "run_command", "--arg", "command=echo hello-from-the-sandbox; whoami");
+    assertThat(exit).as(err()).isZero();
+    assertThat(out()).contains("hello-from-the-sandbox", "tenki");
   }
 }

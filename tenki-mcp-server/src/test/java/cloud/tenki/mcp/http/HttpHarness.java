@@ -5,6 +5,7 @@ import cloud.tenki.mcp.config.Secret;
 import cloud.tenki.mcp.protocol.JsonRpc;
 import cloud.tenki.mcp.protocol.McpServer;
 import cloud.tenki.mcp.testing.TestTools;
+import cloud.tenki.mcp.tool.McpToolSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -43,7 +44,17 @@ public final class HttpHarness implements AutoCloseable {
 
   public HttpHarness(String token, Duration sessionIdle, Duration connectionIdle)
       throws IOException {
-    server = McpServer.builder(tools).instructions("Use the test tools.").build();
+    this(null, token, sessionIdle, connectionIdle);
+  }
+
+  /** A harness serving {@code source} (the test tools when null). */
+  public HttpHarness(
+      McpToolSource source, String token, Duration sessionIdle, Duration connectionIdle)
+      throws IOException {
+    server =
+        McpServer.builder(source == null ? tools : source)
+            .instructions("Use the test tools.")
+            .build();
     HttpSettings settings =
         new HttpSettings(
             "127.0.0.1",

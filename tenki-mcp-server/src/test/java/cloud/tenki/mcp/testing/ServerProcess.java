@@ -39,6 +39,16 @@ public final class ServerProcess implements AutoCloseable {
     return new ServerProcess(builder.start());
   }
 
+  /**
+   * The command that starts the shipped server ({@link cloud.tenki.mcp.cli.Main}, real sandbox
+   * tools) with this JVM and the test class path.
+   */
+  public static List<String> shippedServerCommand() {
+    List<String> command = new ArrayList<>(javaCommand());
+    command.set(command.size() - 1, cloud.tenki.mcp.cli.Main.class.getName());
+    return command;
+  }
+
   /** The command that starts {@link TestServerMain} with this JVM and the test class path. */
   public static List<String> javaCommand() {
     String java =

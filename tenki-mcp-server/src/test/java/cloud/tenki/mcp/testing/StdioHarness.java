@@ -3,6 +3,7 @@ package cloud.tenki.mcp.testing;
 import cloud.tenki.mcp.protocol.JsonRpc;
 import cloud.tenki.mcp.protocol.McpServer;
 import cloud.tenki.mcp.stdio.StdioTransport;
+import cloud.tenki.mcp.tool.McpToolSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -35,7 +36,18 @@ public final class StdioHarness implements AutoCloseable {
   public StdioHarness(
       Consumer<McpServer.Builder> settings, int maxMessageBytes, Duration drainTimeout)
       throws IOException {
-    McpServer.Builder builder = McpServer.builder(tools).instructions("Use the test tools.");
+    this(null, settings, maxMessageBytes, drainTimeout);
+  }
+
+  /** A harness serving {@code source} (the test tools when null). */
+  public StdioHarness(
+      McpToolSource source,
+      Consumer<McpServer.Builder> settings,
+      int maxMessageBytes,
+      Duration drainTimeout)
+      throws IOException {
+    McpServer.Builder builder =
+        McpServer.builder(source == null ? tools : source).instructions("Use the test tools.");
     settings.accept(builder);
     server = builder.build();
     Pipe input = Pipe.open();
