@@ -15,15 +15,31 @@ final class CallRegistry {
 
   private final Map<String, ToolCall> running = new ConcurrentHashMap<>();
   private final Object idle = new Object();
+  private int unanswered; // guarded by idle
 
   /** Registers a call; {@code false} when a call with the same id is still running. */
   boolean add(ToolCall call) {
-    return running.putIfAbsent(call.key(), call) == null;
+    if (running.putIfAbsent(call.key(), call) != null) {
+      return false;
+    }
+    synchronized (idle) {
+      unanswered++;
+    }
+    return true;
   }
 
-  void remove(ToolCall call) {
-    if (running.remove(call.key(), call)) {
+  /**
+   * Ends a registered call: frees its id, then runs {@code answer} (which writes the response, if
+   * any). The id is free before the client can see the answer, so a client may reuse it as soon as
+   * the response arrives; {@link #awaitIdle} still waits until the answer is written.
+   */
+  void end(ToolCall call, Runnable answer) {
+    running.remove(call.key(), call);
+    try {
+      answer.run();
+    } finally {
       synchronized (idle) {
+        unanswered--;
         idle.notifyAll();
       }
     }
@@ -42,11 +58,11 @@ final class CallRegistry {
     return new ArrayList<>(running.values());
   }
 
-  /** Waits until no call is running or the timeout passed; returns whether all finished. */
+  /** Waits until every call is answered or the timeout passed; returns whether all were. */
   boolean awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (idle) {
-      while (!running.isEmpty()) {
+      while (unanswered > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;

@@ -75,9 +75,7 @@ final class ToolCall implements CallContext {
   /** Answers the call with its result, unless it already ended. */
   void complete(ObjectNode result) {
     if (state.compareAndSet(RUNNING, ENDED)) {
-      // answer first: shutdown waits for the registry to empty and then closes the output
-      exchange.finish(JsonRpc.result(id, result));
-      session.calls().remove(this);
+      session.calls().end(this, () -> exchange.finish(JsonRpc.result(id, result)));
     }
   }
 
@@ -89,8 +87,7 @@ final class ToolCall implements CallContext {
     if (state.compareAndSet(RUNNING, ENDED)) {
       LOG.debug("call {} cancelled: {}", key, reason);
       stopTool();
-      exchange.finish(null);
-      session.calls().remove(this);
+      session.calls().end(this, () -> exchange.finish(null));
     }
   }
 
@@ -98,8 +95,9 @@ final class ToolCall implements CallContext {
   void abort(String message) {
     if (state.compareAndSet(RUNNING, ENDED)) {
       stopTool();
-      exchange.finish(JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, message));
-      session.calls().remove(this);
+      session
+          .calls()
+          .end(this, () -> exchange.finish(JsonRpc.error(id, JsonRpc.INTERNAL_ERROR, message)));
     }
   }
 

@@ -53,6 +53,20 @@ class StdioProtocolTest {
   }
 
   @Test
+  void anIdMayBeReusedAsSoonAsItsResponseArrives() throws Exception {
+    client.initialize("2025-11-25");
+    for (int i = 0; i < 200; i++) {
+      client.sendRaw(
+          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":"
+              + "{\"name\":\"echo\",\"arguments\":{\"text\":\"n"
+              + i
+              + "\"}}}");
+      JsonNode response = client.awaitResponse(json("1"));
+      assertThat(response.has("result")).as("call %d: %s", i, response).isTrue();
+    }
+  }
+
+  @Test
   void initializeNeedsAProtocolVersionAndHappensOnce() throws Exception {
     assertThat(errorCode(client.request("initialize", json("{}")))).isEqualTo(-32602);
     client.initialize("2025-11-25");
