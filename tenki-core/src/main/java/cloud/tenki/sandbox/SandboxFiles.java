@@ -124,7 +124,30 @@ public final class SandboxFiles {
    * surface, when the stream is closed.
    */
   public OutputStream openWrite(String path) {
-    return FileWriteStream.open(dataPlane, SandboxPaths.resolve(path), 0);
+    return FileWriteStream.open(dataPlane, SandboxPaths.resolve(path), 0, true);
+  }
+
+  /**
+   * Opens a file for streamed appending: bytes go to the end of the file, which is created if it
+   * does not exist. The write is complete, and errors surface, when the stream is closed.
+   */
+  public OutputStream openAppend(String path) {
+    return FileWriteStream.open(dataPlane, SandboxPaths.resolve(path), 0, false);
+  }
+
+  /** Appends {@code content} to a file, creating it if it does not exist. */
+  public void append(String path, byte[] content) {
+    Objects.requireNonNull(content, "content");
+    try (OutputStream out = openAppend(path)) {
+      out.write(content);
+    } catch (IOException e) {
+      throw unwrap(e);
+    }
+  }
+
+  /** Appends {@code text} as UTF-8 to a file, creating it if it does not exist. */
+  public void appendText(String path, String text) {
+    append(path, Objects.requireNonNull(text, "text").getBytes(StandardCharsets.UTF_8));
   }
 
   /** Streams {@code in} into a file and returns the number of bytes written. */

@@ -5,6 +5,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * Collects a stream of bytes in bounded memory and renders it as text within an {@link
@@ -34,6 +35,8 @@ final class HeadTailBuffer {
   private boolean ringWrapped;
   private long totalBytes;
   private long totalNewlines;
+  private long totalChars;
+  private boolean linesExact = true;
 
   HeadTailBuffer(OutputBudget budget) {
     this.budget = budget;
@@ -47,11 +50,21 @@ final class HeadTailBuffer {
     if (length <= 0) {
       return;
     }
+    long newlines = 0;
+    long chars = 0;
     for (int i = offset; i < offset + length; i++) {
-      if (bytes[i] == '\n') {
-        totalNewlines++;
+      byte b = bytes[i];
+      if (b == '\n') {
+        newlines++;
+      }
+      // a character starts at every byte that is not a continuation byte; 4-byte sequences
+      // become two UTF-16 chars
+      if ((b & 0xC0) != 0x80) {
+        chars += (b & 0xF8) == 0xF0 ? 2 : 1;
       }
     }
+    totalNewlines += newlines;
+    totalChars += chars;
     totalBytes += length;
     int toHead = Math.min(length, head.length - headLength);
     if (toHead > 0) {
@@ -89,6 +102,67 @@ final class HeadTailBuffer {
     return totalBytes;
   }
 
+  /**
+   * Counts {@code count} bytes that are left out without being seen (the middle of a huge file):
+   * they are omitted in any rendering, and line counts are no longer exact.
+   */
+  void skip(long count) {
+    if (count > 0) {
+      totalBytes += count;
+      totalChars += count;
+      linesExact = false;
+      // the ring's content is no longer adjacent to what follows
+      ringEnd = 0;
+      ringWrapped = false;
+    }
+  }
+
+  /** UTF-16 chars the bytes decode to (malformed input counted per byte). */
+  long totalChars() {
+    return totalChars;
+  }
+
+  /**
+   * Whether everything written so far is still held from the start ({@link #writeHeadTo} can replay
+   * it).
+   */
+  boolean holdsEverything() {
+    return totalBytes == headLength;
+  }
+
+  /**
+   * Writes the bytes held from the start of the stream (all of it while {@link #holdsEverything}).
+   */
+  void writeHeadTo(ByteSink sink) {
+    sink.write(head, 0, headLength);
+  }
+
+  /** Receives bytes. */
+  @FunctionalInterface
+  interface ByteSink {
+    void write(byte[] bytes, int offset, int length);
+  }
+
+  /**
+   * Says where the omitted part can be read, completing the marker after "omitted here; ". Null
+   * when it cannot be read anywhere.
+   */
+  @FunctionalInterface
+  interface Hint {
+    /**
+     * @param firstOmittedLine the 1-based number of the first line (partly) left out
+     * @param omittedLines how many lines were left out
+     */
+    String describe(long firstOmittedLine, long omittedLines);
+
+    /** The full output is in {@code path}. */
+    static Hint fullOutputIn(String path) {
+      return path == null
+          ? null
+          : (first, lines) -> "full output in " + path + " (page through it with read_file)";
+    }
+  }
+
   long totalLines() {
     return totalNewlines + (endsWithNewline() || totalBytes == 0 ? 0 : 1);
   }
@@ -103,13 +177,7 @@ final class HeadTailBuffer {
 
   /** True when the bytes written could not be shown whole within the budget. */
   boolean exceedsBudget() {
-    if (totalBytes <= budget.maxChars()) {
-      return false; // every character takes at least one byte
-    }
-    if (totalBytes > headLength) {
-      return true;
-    }
-    return decode(head, 0, headLength, true).length() > budget.maxChars();
+    return totalChars > budget.maxChars() || totalBytes > 3L * budget.maxChars();
   }
 
   /**
@@ -119,28 +187,35 @@ final class HeadTailBuffer {
    * @param fullOutputPath where the complete output can be read, or null when nowhere
    */
   Rendered render(String streamName, String fullOutputPath) {
+    return render(streamName, Hint.fullOutputIn(fullOutputPath));
+  }
+
+  /**
+   * Renders the collected output.
+   *
+   * @param streamName what the output is ("stdout", "stderr", "file"), used in the marker
+   * @param hint where the omitted part can be read, or null
+   */
+  Rendered render(String streamName, Hint hint) {
     if (totalBytes == headLength) {
       String all = decode(head, 0, headLength, true);
       if (all.length() <= budget.maxChars()) {
         return new Rendered(all, false, totalBytes, 0, 0);
       }
-      return renderCut(all, all, totalBytes, streamName, fullOutputPath);
+      return renderCut(all, all, totalBytes, streamName, hint);
     }
     String start = decode(head, 0, headLength, false);
     String end = decodeRing();
-    return renderCut(start, end, totalBytes, streamName, fullOutputPath);
+    return renderCut(start, end, totalBytes, streamName, hint);
   }
 
   /**
    * Cuts {@code start} (the text from the beginning of the output) and {@code end} (the text at the
    * end of the output; the same string when everything is in memory) to fit the budget.
    */
-  private Rendered renderCut(
-      String start, String end, long total, String streamName, String fullOutputPath) {
-    int reserve =
-        Math.min(
-            budget.maxChars() / 3,
-            160 + (fullOutputPath == null ? 0 : 2 * fullOutputPath.length()));
+  private Rendered renderCut(String start, String end, long total, String streamName, Hint hint) {
+    String sample = hint == null ? "" : hint.describe(1_000_000, 1_000_000);
+    int reserve = Math.min(budget.maxChars() / 3, 160 + sample.length());
     int textChars = budget.maxChars() - reserve;
     int headChars = (int) (textChars * HEAD_SHARE);
     int tailChars = textChars - headChars;
@@ -151,9 +226,11 @@ final class HeadTailBuffer {
       long omittedBytes = Math.max(0, total - keptBytes);
       long omittedLines =
           Math.max(0, totalNewlines - count(keptHead, '\n') - count(keptTail, '\n'));
+      long headLines = count(keptHead, '\n');
+      String where = hint == null ? null : hint.describe(headLines + 1, omittedLines);
       String marker =
           (keptHead.isEmpty() || keptHead.endsWith("\n") ? "" : "\n")
-              + marker(streamName, omittedBytes, omittedLines, fullOutputPath);
+              + marker(streamName, omittedBytes, linesExact ? omittedLines : -1, where);
       int excess = keptHead.length() + marker.length() + keptTail.length() - budget.maxChars();
       if (excess <= 0 || attempt == 3) {
         String text = keptHead + marker + keptTail;
@@ -166,13 +243,17 @@ final class HeadTailBuffer {
     }
   }
 
-  private static String marker(String stream, long bytes, long lines, String fullOutputPath) {
+  private static String marker(String stream, long bytes, long lines, String where) {
     StringBuilder sb = new StringBuilder("[... ");
-    sb.append(String.format("%,d bytes (%,d lines) of %s omitted here", bytes, lines, stream));
-    if (fullOutputPath != null) {
-      sb.append("; full output in ")
-          .append(fullOutputPath)
-          .append(" (page through it with read_file)");
+    if (lines >= 0) {
+      sb.append(
+          String.format(
+              Locale.ROOT, "%,d bytes (%,d lines) of %s omitted here", bytes, lines, stream));
+    } else {
+      sb.append(String.format(Locale.ROOT, "%,d bytes of %s omitted here", bytes, stream));
+    }
+    if (where != null) {
+      sb.append("; ").append(where);
     }
     return sb.append(" ...]\n").toString();
   }

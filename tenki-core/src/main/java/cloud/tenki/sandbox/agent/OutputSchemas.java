@@ -32,6 +32,7 @@ final class OutputSchemas {
           + STREAMS
           + """
       "timed_out": {"type": "boolean"},
+      "cancelled": {"type": "boolean", "description": "The call was cancelled; output so far."},
       "duration_ms": {"type": "integer"},
       "process_id": {"type": "string", "description": "Handle of a background process."},
       "running": {"type": "boolean"},

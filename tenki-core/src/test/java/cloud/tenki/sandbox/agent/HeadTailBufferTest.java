@@ -36,7 +36,7 @@ class HeadTailBufferTest {
   @Test
   void emptyOutputRendersEmpty() {
     HeadTailBuffer buffer = new HeadTailBuffer(BUDGET);
-    assertThat(buffer.render("stdout", null).text()).isEmpty();
+    assertThat(buffer.render("stdout", (String) null).text()).isEmpty();
     assertThat(buffer.totalLines()).isZero();
     assertThat(buffer.exceedsBudget()).isFalse();
   }
@@ -63,7 +63,8 @@ class HeadTailBufferTest {
         parts[0].getBytes(StandardCharsets.UTF_8).length
             + parts[2].getBytes(StandardCharsets.UTF_8).length;
     assertThat(keptBytes + r.omittedBytes()).isEqualTo(text.length());
-    assertThat(r.text()).contains(String.format("%,d bytes", r.omittedBytes()));
+    assertThat(r.text())
+        .contains(String.format(java.util.Locale.ROOT, "%,d bytes", r.omittedBytes()));
     long keptLines = parts[0].split("\n").length + parts[2].split("\n").length;
     assertThat(keptLines + r.omittedLines()).isEqualTo(10_000);
     assertThat(buffer.totalLines()).isEqualTo(10_000);
@@ -71,7 +72,7 @@ class HeadTailBufferTest {
 
   @Test
   void endGetsTheLargerShare() {
-    HeadTailBuffer.Rendered r = fill(BUDGET, lines(0, 10_000)).render("stdout", null);
+    HeadTailBuffer.Rendered r = fill(BUDGET, lines(0, 10_000)).render("stdout", (String) null);
     int marker = r.text().indexOf("[... ");
     int afterMarker = r.text().indexOf(" ...]\n") + " ...]\n".length();
     assertThat(r.text().length() - afterMarker).isGreaterThan(marker);
@@ -82,7 +83,7 @@ class HeadTailBufferTest {
     // 3-byte and 4-byte characters, no newlines so cuts cannot snap to lines
     String unit = "€😀";
     String text = unit.repeat(5_000);
-    HeadTailBuffer.Rendered r = fill(BUDGET, text).render("stdout", null);
+    HeadTailBuffer.Rendered r = fill(BUDGET, text).render("stdout", (String) null);
     assertThat(r.truncated()).isTrue();
     assertThat(r.text()).doesNotContain("\uFFFD");
     String head = r.text().substring(0, r.text().indexOf("\n[... "));
@@ -104,7 +105,8 @@ class HeadTailBufferTest {
       chunked.write(bytes, i, n);
       i += n;
     }
-    assertThat(chunked.render("stdout", null)).isEqualTo(whole.render("stdout", null));
+    assertThat(chunked.render("stdout", (String) null))
+        .isEqualTo(whole.render("stdout", (String) null));
   }
 
   @Test
@@ -118,7 +120,7 @@ class HeadTailBufferTest {
     }
     chunk[chunk.length - 1] = '\n';
     buffer.write("THE END".getBytes(StandardCharsets.US_ASCII));
-    HeadTailBuffer.Rendered r = buffer.render("stdout", null);
+    HeadTailBuffer.Rendered r = buffer.render("stdout", (String) null);
     assertThat(r.totalBytes()).isEqualTo(written + 7);
     assertThat(r.text()).startsWith("0123456789abcdef").endsWith("THE END");
     assertThat(r.text().length()).isLessThanOrEqualTo(16_384);
@@ -144,7 +146,7 @@ class HeadTailBufferTest {
   void malformedUtf8IsReplacedNotDropped() {
     HeadTailBuffer buffer = new HeadTailBuffer(BUDGET);
     buffer.write(new byte[] {'a', (byte) 0xFF, 'b'});
-    assertThat(buffer.render("stdout", null).text()).isEqualTo("a\uFFFDb");
+    assertThat(buffer.render("stdout", (String) null).text()).isEqualTo("a\uFFFDb");
   }
 
   @Test
@@ -153,11 +155,51 @@ class HeadTailBufferTest {
     String text = "€".repeat(900);
     HeadTailBuffer buffer = fill(BUDGET, text);
     assertThat(buffer.exceedsBudget()).isFalse();
-    assertThat(buffer.render("stdout", null).text()).isEqualTo(text);
+    assertThat(buffer.render("stdout", (String) null).text()).isEqualTo(text);
   }
 
   @Test
   void tokenBudgetsConvertToCharacters() {
     assertThat(OutputBudget.ofTokens(1_000).maxChars()).isEqualTo(4_000);
+  }
+
+  @Test
+  void skippedMiddlesAreCountedInBytesButNotInLines() {
+    HeadTailBuffer buffer = new HeadTailBuffer(BUDGET);
+    buffer.write(lines(0, 2_000).getBytes(StandardCharsets.UTF_8));
+    buffer.skip(1_000_000);
+    buffer.write(lines(9_000, 9_500).getBytes(StandardCharsets.UTF_8));
+    HeadTailBuffer.Rendered r = buffer.render("file", (HeadTailBuffer.Hint) null);
+    assertThat(r.truncated()).isTrue();
+    assertThat(r.text()).startsWith("line 0\n").endsWith("line 9499\n");
+    assertThat(r.text())
+        .containsPattern("\\[\\.\\.\\. [0-9,]+ bytes of file omitted here \\.\\.\\.]");
+    assertThat(r.text()).doesNotContain("lines)");
+  }
+
+  @Test
+  void hintsSayWhereTheOmittedLinesCanBeRead() {
+    HeadTailBuffer buffer = fill(BUDGET, lines(1, 10_001));
+    HeadTailBuffer.Rendered r =
+        buffer.render("file", (first, omitted) -> "lines " + first + "+" + omitted);
+    String kept = r.text().substring(0, r.text().indexOf("[... "));
+    long keptLines = kept.chars().filter(c -> c == '\n').count();
+    assertThat(r.text())
+        .contains("omitted here; lines " + (keptLines + 1) + "+" + r.omittedLines());
+  }
+
+  @Test
+  void budgetsCountCharactersNotBytesButBoundBytesToo() {
+    HeadTailBuffer text = fill(BUDGET, "😀".repeat(400)); // 800 chars, 1,600 bytes
+    assertThat(text.totalChars()).isEqualTo(800);
+    assertThat(text.exceedsBudget()).isFalse();
+    HeadTailBuffer garbage = new HeadTailBuffer(BUDGET);
+    garbage.write(new byte[3_001]); // NULs: one char each
+    assertThat(garbage.exceedsBudget()).isTrue();
+    HeadTailBuffer continuation = new HeadTailBuffer(BUDGET);
+    byte[] bad = new byte[3_001];
+    java.util.Arrays.fill(bad, (byte) 0x80); // no character starts, yet they render as U+FFFD
+    continuation.write(bad);
+    assertThat(continuation.exceedsBudget()).isTrue();
   }
 }

@@ -54,6 +54,25 @@ public interface FilesBehaviour extends SuiteContext {
   }
 
   @Test
+  default void appendAddsToTheEndAndCreatesMissingFiles() throws Exception {
+    SandboxFiles fs = sandbox().fs();
+    fs.remove("appended.txt");
+    fs.appendText("appended.txt", "one\n");
+    fs.appendText("appended.txt", "two\n");
+    assertThat(fs.readText("appended.txt")).isEqualTo("one\ntwo\n");
+    byte[] big = new byte[2 * 1024 * 1024 + 3];
+    new Random(3).nextBytes(big);
+    try (OutputStream out = fs.openAppend("appended.txt")) {
+      out.write(big);
+    }
+    byte[] all = fs.readBytes("appended.txt");
+    assertThat(all).hasSize(8 + big.length);
+    assertThat(Arrays.copyOfRange(all, 8, all.length)).isEqualTo(big);
+    fs.writeText("appended.txt", "fresh");
+    assertThat(fs.readText("appended.txt")).isEqualTo("fresh");
+  }
+
+  @Test
   default void statListMkdirRemove() {
     SandboxFiles fs = sandbox().fs();
     fs.mkdir("tree/a/b");

@@ -37,7 +37,11 @@ public final class FileWriteStream extends OutputStream {
     this.path = path;
   }
 
-  public static FileWriteStream open(DataPlane dataPlane, String path, int mode) {
+  /**
+   * Opens a streamed write of {@code path}: with {@code truncate} the file is created or emptied
+   * first, without it the bytes are appended (the file is created if missing).
+   */
+  public static FileWriteStream open(DataPlane dataPlane, String path, int mode, boolean truncate) {
     // a fresh route up front: a rejected credential cannot be retried mid-stream
     Route route = dataPlane.route();
     FileWriteStream s = new FileWriteStream(path);
@@ -46,7 +50,7 @@ public final class FileWriteStream extends OutputStream {
         WriteFileStreamStart.newBuilder()
             .setSessionId(dataPlane.sessionId())
             .setPath(path)
-            .setTruncate(true);
+            .setTruncate(truncate);
     if (mode > 0) {
       start.setMode(mode);
     }
@@ -119,6 +123,14 @@ public final class FileWriteStream extends OutputStream {
     } catch (java.util.concurrent.CompletionException e) {
       TenkiException te = ErrorMapper.fromGrpc("WriteFileStream " + path, e.getCause());
       return new IOException(te.getMessage(), te);
+    }
+  }
+
+  /** Sends the bytes gathered so far (the server writes them as they arrive). */
+  @Override
+  public void flush() throws IOException {
+    if (!closed) {
+      flushChunk();
     }
   }
 

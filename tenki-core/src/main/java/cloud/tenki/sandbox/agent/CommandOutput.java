@@ -1,0 +1,42 @@
+package cloud.tenki.sandbox.agent;
+
+/** How stdout and stderr appear in results: the same for every tool that returns them. */
+final class CommandOutput {
+  private CommandOutput() {}
+
+  /**
+   * Adds the {@code stdout}/{@code stderr} fields, flags and files, and the text sections (or "(no
+   * output)").
+   */
+  static void sections(
+      ResultBuilder r,
+      HeadTailBuffer.Rendered out,
+      HeadTailBuffer.Rendered err,
+      String outFile,
+      String errFile) {
+    sections(r, out.text(), out.truncated(), outFile, err.text(), err.truncated(), errFile);
+  }
+
+  static void sections(
+      ResultBuilder r,
+      String out,
+      boolean outTruncated,
+      String outFile,
+      String err,
+      boolean errTruncated,
+      String errFile) {
+    r.put("stdout", out).put("stderr", err);
+    r.put("stdout_truncated", outTruncated).put("stderr_truncated", errTruncated);
+    r.put("stdout_file", outFile);
+    r.put("stderr_file", errFile);
+    if (!out.isEmpty()) {
+      r.section("stdout", out);
+    }
+    if (!err.isEmpty()) {
+      r.section("stderr", err);
+    }
+    if (out.isEmpty() && err.isEmpty()) {
+      r.line("(no output)");
+    }
+  }
+}

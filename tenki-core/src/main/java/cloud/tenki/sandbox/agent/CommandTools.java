@@ -1,0 +1,130 @@
+package cloud.tenki.sandbox.agent;
+
+import cloud.tenki.sandbox.TenkiException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** {@code run_command} and {@code run_code}. */
+final class CommandTools {
+  private CommandTools() {}
+
+  private static final Pattern INTERPRETER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,39}");
+
+  /** Interpreters and file extensions of the languages known by name. */
+  private static final Map<String, String[]> LANGUAGES =
+      Map.ofEntries(
+          Map.entry("python", new String[] {"python3", ".py"}),
+          Map.entry("python3", new String[] {"python3", ".py"}),
+          Map.entry("py", new String[] {"python3", ".py"}),
+          Map.entry("javascript", new String[] {"node", ".js"}),
+          Map.entry("js", new String[] {"node", ".js"}),
+          Map.entry("node", new String[] {"node", ".js"}),
+          Map.entry("nodejs", new String[] {"node", ".js"}),
+          Map.entry("bash", new String[] {"bash", ".sh"}),
+          Map.entry("sh", new String[] {"sh", ".sh"}),
+          Map.entry("shell", new String[] {"bash", ".sh"}),
+          Map.entry("ruby", new String[] {"ruby", ".rb"}),
+          Map.entry("perl", new String[] {"perl", ".pl"}),
+          Map.entry("php", new String[] {"php", ".php"}),
+          Map.entry("lua", new String[] {"lua", ".lua"}),
+          Map.entry("r", new String[] {"Rscript", ".R"}));
+
+  /**
+   * Runs the interpreter named by {@code $0} on the file {@code $1}, or says plainly that it is not
+   * installed (instead of a shell's "not found" from deep inside the launcher).
+   */
+  private static final String LAUNCH =
+      "command -v \"$0\" >/dev/null 2>&1 || { echo \"run_code: '$0' is not installed in the"
+          + " sandbox; install it (e.g. with apt-get, pip or npm) or use another language\" >&2;"
+          + " exit 127; }; exec \"$0\" \"$@\"";
+
+  static ToolResult runCommand(Call call) {
+    ToolArgs a = call.args;
+    boolean hasCommand = a.has("command");
+    if (hasCommand == a.has("argv")) {
+      throw a.invalid(
+          hasCommand
+              ? "pass either `command` or `argv`, not both"
+              : "pass `command` (a shell command line) or `argv` (the program and its arguments)");
+    }
+    List<String> argv;
+    String shown;
+    if (hasCommand) {
+      shown = a.string("command");
+      if (shown.isBlank()) {
+        throw a.invalid("`command` must not be empty");
+      }
+      argv = List.of("bash", "-lc", shown);
+    } else {
+      argv = a.strings("argv");
+      if (argv.isEmpty() || argv.get(0).isEmpty()) {
+        throw a.invalid("`argv` must start with the program to run");
+      }
+      shown = String.join(" ", argv);
+    }
+    boolean background = a.bool("background", false);
+    // unbuffered Python output, so progress and servers' logs show up as they are written
+    CommandPlan plan =
+        CommandPlan.of(
+            call,
+            argv,
+            shown,
+            Map.of("TENKI_OUTPUT_DIR", Settings.OUTPUT_DIR, "PYTHONUNBUFFERED", "1"));
+    if (background) {
+      return ProcessTools.start(call, plan);
+    }
+    try (Lease lease = call.lease(plan.timeout())) {
+      return new Foreground(call, plan, null).run(lease);
+    }
+  }
+
+  static ToolResult runCode(Call call) {
+    ToolArgs a = call.args;
+    String language = a.string("language").strip();
+    String[] known = LANGUAGES.get(language.toLowerCase(Locale.ROOT));
+    if (known == null && !INTERPRETER.matcher(language).matches()) {
+      throw a.invalid(
+          "`language` must be python, javascript, bash, sh or the name of an interpreter"
+              + " installed in the sandbox, got \""
+              + language
+              + "\"");
+    }
+    String interpreter = known != null ? known[0] : language;
+    String extension = known != null ? known[1] : "." + language.toLowerCase(Locale.ROOT);
+    String code = a.string("code");
+    Map<String, String> env =
+        Map.of(
+            "TENKI_OUTPUT_DIR", Settings.OUTPUT_DIR,
+            "PYTHONUNBUFFERED", "1",
+            "MPLBACKEND", "Agg");
+    try (Lease lease = call.lease(timeout(call))) {
+      String file;
+      OutputImages images = new OutputImages();
+      try {
+        file =
+            lease.first(
+                live -> {
+                  live.ensureDir(Settings.CODE_DIR);
+                  String f = Settings.CODE_DIR + "/" + live.nextCode() + extension;
+                  live.sandbox.fs().writeText(f, code);
+                  return f;
+                });
+        images.snapshot(lease.live());
+      } catch (TenkiException e) {
+        lease.live().forgetDir(Settings.CODE_DIR);
+        lease.live().forgetDir(Settings.OUTPUT_DIR);
+        throw call.failure("write the code to a file", e, lease);
+      }
+      List<String> argv = List.of("sh", "-c", LAUNCH, interpreter, file);
+      CommandPlan plan = CommandPlan.of(call, argv, interpreter + " " + file, env);
+      return new Foreground(call, plan, images).run(lease);
+    }
+  }
+
+  private static java.time.Duration timeout(Call call) {
+    return java.time.Duration.ofSeconds(
+        call.args.integer("timeout_seconds", call.settings.defaultTimeout().toSeconds()));
+  }
+}

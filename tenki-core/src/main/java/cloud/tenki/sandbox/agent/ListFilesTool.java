@@ -1,0 +1,172 @@
+package cloud.tenki.sandbox.agent;
+
+import cloud.tenki.sandbox.ExecOptions;
+import cloud.tenki.sandbox.ExecResult;
+import cloud.tenki.sandbox.FileStat;
+import cloud.tenki.sandbox.TenkiException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code list_files}: one {@code find} in the sandbox lists the tree to the requested depth (types,
+ * sizes, symlinks as symlinks, nothing followed), bounded in entries; a second count gives the
+ * total.
+ */
+final class ListFilesTool {
+  private ListFilesTool() {}
+
+  /**
+   * Prints up to {@code $2} NUL-separated (type, size, path) triples, then "\0#" and the total
+   * number of entries. {@code $1} is the depth; the remaining arguments prune hidden entries.
+   */
+  private static final String SCRIPT =
+      "d=$1; n=$2; shift 2; find . -mindepth 1 -maxdepth \"$d\" \"$@\" -printf '%y\\0%s\\0%P\\0'"
+          + " | head -z -n \"$n\"; printf '\\0#'; find . -mindepth 1 -maxdepth \"$d\" \"$@\""
+          + " -printf . | wc -c";
+
+  record Entry(String path, String type, long size) {}
+
+  static ToolResult list(Call call) {
+    ToolArgs a = call.args;
+    String dir = Paths.resolve(a, "path", "/home/tenki");
+    long depth = a.integer("depth", 1);
+    boolean hidden = a.bool("include_hidden", false);
+    int max = maxEntries(call.settings.stdoutBudget());
+    try (Lease lease = call.lease()) {
+      try {
+        FileStat st = lease.first(l -> l.sandbox.fs().stat(dir));
+        if (!st.exists()) {
+          throw new ToolFailure("Directory not found: " + dir + ". List its parent to check.");
+        }
+        if (!st.directory()) {
+          throw new ToolFailure(dir + " is a file, not a directory; read it with read_file.");
+        }
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", SCRIPT, "sh"));
+        argv.add(Long.toString(depth));
+        argv.add(Long.toString(3L * max));
+        if (!hidden) {
+          argv.addAll(List.of("-name", ".*", "-prune", "-o"));
+        }
+        ExecResult r =
+            lease
+                .sandbox()
+                .exec(
+                    ExecOptions.builder(argv)
+                        .cwd(dir)
+                        .timeout(Duration.ofSeconds(60))
+                        .maxOutputBytes(4L * 1024 * 1024)
+                        .build());
+        return render(call, dir, depth, parse(r.stdoutBytes()), r, max)
+            .notes(lease.notes())
+            .build();
+      } catch (TenkiException e) {
+        throw call.failure("list " + dir, e, lease);
+      }
+    }
+  }
+
+  /** Entries that fit the budget at about 40 characters a line, between 50 and 1000. */
+  static int maxEntries(OutputBudget budget) {
+    return Math.max(50, Math.min(1000, budget.maxChars() / 40));
+  }
+
+  private record Parsed(List<Entry> entries, long total) {}
+
+  private static Parsed parse(byte[] out) {
+    String s = new String(out, StandardCharsets.UTF_8);
+    int mark = s.lastIndexOf("\0#");
+    long total = -1;
+    String list = s;
+    if (mark >= 0) {
+      list = s.substring(0, mark);
+      try {
+        total = Long.parseLong(s.substring(mark + 2).strip());
+      } catch (NumberFormatException e) {
+        total = -1;
+      }
+    }
+    String[] f = list.split("\0", -1);
+    List<Entry> entries = new ArrayList<>();
+    for (int i = 0; i + 2 < f.length; i += 3) {
+      long size;
+      try {
+        size = Long.parseLong(f[i + 1]);
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      entries.add(new Entry(f[i + 2], type(f[i]), size));
+    }
+    entries.sort(Comparator.comparing(Entry::path));
+    return new Parsed(entries, total < 0 ? entries.size() : total);
+  }
+
+  private static String type(String findType) {
+    return switch (findType) {
+      case "f" -> "file";
+      case "d" -> "directory";
+      case "l" -> "symlink";
+      default -> "other";
+    };
+  }
+
+  private static ResultBuilder render(
+      Call call, String dir, long depth, Parsed p, ExecResult r, int max) {
+    boolean truncated = p.total() > p.entries().size();
+    List<Map<String, Object>> entries = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    for (Entry e : p.entries()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("path", e.path());
+      m.put("type", e.type());
+      if (e.type().equals("file")) {
+        m.put("size_bytes", e.size());
+      }
+      entries.add(m);
+      text.append(e.path());
+      switch (e.type()) {
+        case "directory" -> text.append('/');
+        case "symlink" -> text.append(" (symlink)");
+        case "file" -> text.append("  ").append(Messages.size(e.size()));
+        default -> text.append(" (special file)");
+      }
+      text.append('\n');
+    }
+    HeadTailBuffer buf = new HeadTailBuffer(call.settings.stdoutBudget());
+    buf.write(text.toString().getBytes(StandardCharsets.UTF_8));
+    HeadTailBuffer.Rendered shown =
+        buf.render("listing", (a, b) -> "list a subdirectory or use a smaller depth");
+    ResultBuilder out = new ResultBuilder();
+    out.put("path", dir).put("entries", entries).put("total_entries", p.total());
+    out.put("truncated", truncated || shown.truncated());
+    out.line(
+        dir
+            + " ("
+            + p.total()
+            + (p.total() == 1 ? " entry" : " entries")
+            + (depth > 1 ? ", " + depth + " levels deep" : "")
+            + (truncated ? ", first " + p.entries().size() + " shown" : "")
+            + "):");
+    if (p.entries().isEmpty()) {
+      out.line("(empty)");
+    } else {
+      out.line(shown.text().stripTrailing());
+    }
+    if (truncated) {
+      out.line(
+          "[... "
+              + (p.total() - p.entries().size())
+              + " more entries not listed (at most "
+              + max
+              + "); list a subdirectory or use a smaller depth ...]");
+    }
+    if (r.timedOut()) {
+      out.line("[listing stopped after 60 s; the tree is very large]");
+    }
+    return out;
+  }
+}

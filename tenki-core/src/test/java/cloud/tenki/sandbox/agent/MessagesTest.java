@@ -1,0 +1,54 @@
+package cloud.tenki.sandbox.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cloud.tenki.sandbox.NotFoundException;
+import cloud.tenki.sandbox.UnavailableException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MessagesTest {
+  private static final String ID = "5f0c1d2e-aaaa-bbbb-cccc-0123456789ab";
+
+  @Test
+  void idsTokensRequestIdsAndHostPathsAreScrubbed() {
+    String raw =
+        "ReadFile failed (not_found): no such file: /var/lib/tenki/engine/sandboxes/"
+            + ID
+            + "/rootfs/home/tenki/x.txt for session "
+            + ID
+            + " token tk_live_abcdef123 Bearer abc.def (request id req-42)\n"
+            + "\tat cloud.tenki.Something";
+    String s = Messages.scrub(raw, List.of(ID));
+    assertThat(s)
+        .doesNotContain(ID, "tk_live", "abc.def", "req-42", "/var/lib", "rootfs", "\tat ")
+        .contains("/home/tenki/x.txt", "<redacted>");
+  }
+
+  @Test
+  void reasonsAreTheBackendsWordsWithoutTheOperationPrefix() {
+    var e =
+        new NotFoundException(
+            "Stat /home/tenki/a failed (not_found): session not found: " + ID,
+            "not_found",
+            null,
+            null);
+    assertThat(Messages.reason(e, List.of(ID))).isEqualTo("session not found: <sandbox>");
+    var u = new UnavailableException("Run failed (unavailable)", "unavailable", null, null);
+    assertThat(Messages.backendFailure("run the command", u, List.of()))
+        .isEqualTo(
+            "Could not run the command: unavailable. The sandbox service did not answer in time;"
+                + " try again in a moment.");
+  }
+
+  @Test
+  void durationsAndSizesReadNaturally() {
+    assertThat(Messages.duration(45)).isEqualTo("45 s");
+    assertThat(Messages.duration(600)).isEqualTo("10 min");
+    assertThat(Messages.duration(5400)).isEqualTo("90 min");
+    assertThat(Messages.duration(9000)).isEqualTo("2 h 30 min");
+    assertThat(Messages.size(1)).isEqualTo("1 byte");
+    assertThat(Messages.size(65536)).isEqualTo("64.0 KiB");
+    assertThat(Messages.size(3L << 30)).isEqualTo("3.00 GiB");
+  }
+}

@@ -1,0 +1,246 @@
+package cloud.tenki.sandbox.agent.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cloud.tenki.sandbox.agent.OutputBudget;
+import cloud.tenki.sandbox.agent.ToolResult;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** read_file, write_file, edit_file and list_files. */
+public interface FileBehaviour extends ToolkitContext {
+
+  @Test
+  default void writeCreatesParentsAndReadReturnsTheText() {
+    ToolkitHarness h = harness();
+    String key = key();
+    ToolResult w =
+        h.ok(key, "write_file", Map.of("path", "deep/er/notes.txt", "content", "grüße\nzwei\n"));
+    assertThat(w.structured())
+        .containsEntry("path", "/home/tenki/deep/er/notes.txt")
+        .containsEntry("size_bytes", 13L)
+        .containsEntry("appended", false);
+    ToolResult r = h.ok(key, "read_file", Map.of("path", "/home/tenki/deep/er/notes.txt"));
+    assertThat(r.structured())
+        .containsEntry("encoding", "text")
+        .containsEntry("content", "grüße\nzwei\n")
+        .containsEntry("total_lines", 2L)
+        .containsEntry("truncated", false);
+    assertThat(r.text()).contains("grüße\nzwei");
+  }
+
+  @Test
+  default void appendAddsToTheEnd() {
+    ToolkitHarness h = harness();
+    String key = key();
+    h.ok(key, "write_file", Map.of("path", "log/a.txt", "content", "one\n", "append", true));
+    ToolResult r =
+        h.ok(key, "write_file", Map.of("path", "log/a.txt", "content", "two\n", "append", true));
+    assertThat(r.structured()).containsEntry("size_bytes", 8L).containsEntry("appended", true);
+    assertThat(h.ok(key, "read_file", Map.of("path", "log/a.txt")).structured())
+        .containsEntry("content", "one\ntwo\n");
+  }
+
+  @Test
+  default void binaryFilesRoundTripAsBase64() {
+    ToolkitHarness h = harness();
+    String key = key();
+    byte[] bytes = new byte[300];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) i;
+    }
+    String b64 = Base64.getEncoder().encodeToString(bytes);
+    h.ok(key, "write_file", Map.of("path", "bin.dat", "content", b64, "encoding", "base64"));
+    ToolResult r = h.ok(key, "read_file", Map.of("path", "bin.dat"));
+    assertThat(r.structured()).containsEntry("encoding", "base64").containsEntry("content", b64);
+    ToolResult range =
+        h.ok(
+            key,
+            "read_file",
+            Map.of("path", "bin.dat", "byte_offset", 10, "byte_length", 5, "encoding", "base64"));
+    assertThat(range.structured())
+        .containsEntry(
+            "content", Base64.getEncoder().encodeToString(new byte[] {10, 11, 12, 13, 14}))
+        .containsEntry("byte_offset", 10L)
+        .containsEntry("bytes_read", 5L);
+    assertThat(
+            h.error(key, "write_file", Map.of("path", "x", "content", "%%%", "encoding", "base64"))
+                .text())
+        .contains("`content` is not valid base64");
+  }
+
+  @Test
+  default void lineAndByteRangesPageThroughText() {
+    ToolkitHarness h = harness();
+    String key = key();
+    StringBuilder text = new StringBuilder();
+    for (int i = 1; i <= 100; i++) {
+      text.append("line ").append(i).append('\n');
+    }
+    h.ok(key, "write_file", Map.of("path", "lines.txt", "content", text.toString()));
+    ToolResult r =
+        h.ok(key, "read_file", Map.of("path", "lines.txt", "start_line", 10, "end_line", 12));
+    assertThat(r.structured())
+        .containsEntry("content", "line 10\nline 11\nline 12\n")
+        .containsEntry("start_line", 10L)
+        .containsEntry("end_line", 12L)
+        .containsEntry("total_lines", 100L);
+    assertThat(r.text()).contains("lines 10-12 of 100");
+    assertThat(h.ok(key, "read_file", Map.of("path", "lines.txt", "start_line", 99)).structured())
+        .containsEntry("content", "line 99\nline 100\n");
+    assertThat(h.error(key, "read_file", Map.of("path", "lines.txt", "start_line", 200)).text())
+        .contains("only 100 lines");
+    assertThat(
+            h.ok(key, "read_file", Map.of("path", "lines.txt", "byte_offset", 7, "byte_length", 6))
+                .structured())
+        .containsEntry("content", "line 2");
+    assertThat(
+            h.error(
+                    key,
+                    "read_file",
+                    Map.of("path", "lines.txt", "start_line", 5, "byte_offset", 1))
+                .text())
+        .contains("not both");
+  }
+
+  @Test
+  default void longFilesAreCutWithAHintToReadTheRest() {
+    ToolkitHarness h = harness(b -> b.stdoutBudget(OutputBudget.ofChars(1_000)));
+    String key = key();
+    h.ok(key, "run_command", Map.of("command", "seq 1 10000 > numbers.txt"));
+    ToolResult r = h.ok(key, "read_file", Map.of("path", "numbers.txt"));
+    String content = (String) r.structured().get("content");
+    assertThat(content.length()).isLessThanOrEqualTo(1_000);
+    assertThat(content)
+        .startsWith("1\n2\n")
+        .endsWith("9999\n10000\n")
+        .contains("read them with read_file start_line=");
+    assertThat(r.structured())
+        .containsEntry("truncated", true)
+        .containsEntry("total_lines", 10000L);
+  }
+
+  @Test
+  default void imagesAreReturnedAsImages() {
+    ToolkitHarness h = harness();
+    String key = key();
+    h.ok(
+        key,
+        "write_file",
+        Map.of("path", "pic.png", "content", CommandBehaviour.TINY_PNG, "encoding", "base64"));
+    ToolResult r = h.ok(key, "read_file", Map.of("path", "pic.png"));
+    assertThat(r.structured())
+        .containsEntry("encoding", "image")
+        .containsEntry("mime_type", "image/png");
+    assertThat(r.images()).hasSize(1);
+    assertThat(r.images().get(0).data())
+        .isEqualTo(Base64.getDecoder().decode(CommandBehaviour.TINY_PNG));
+    assertThat(r.text()).contains("/home/tenki/pic.png is a image/png image");
+  }
+
+  @Test
+  default void missingFilesDirectoriesAndEscapesAreErrorsNamingThePath() {
+    ToolkitHarness h = harness();
+    String key = key();
+    assertThat(h.error(key, "read_file", Map.of("path", "nope.txt")).text())
+        .contains("File not found: /home/tenki/nope.txt");
+    assertThat(h.error(key, "read_file", Map.of("path", "../../etc/passwd")).text())
+        .contains("`path` must be a path inside /home/tenki");
+    h.ok(key, "write_file", Map.of("path", "dir/f", "content", "x"));
+    assertThat(h.error(key, "read_file", Map.of("path", "dir")).text()).contains("is a directory");
+    assertThat(h.error(key, "write_file", Map.of("path", "dir", "content", "x")).text())
+        .contains("/home/tenki/dir is a directory");
+    assertThat(
+            h.error(key, "edit_file", Map.of("path", "nope", "old_text", "a", "new_text", "b"))
+                .text())
+        .contains("File not found: /home/tenki/nope");
+  }
+
+  @Test
+  default void editReplacesExactlyOnceOrSaysWhereTheMatchesAre() {
+    ToolkitHarness h = harness();
+    String key = key();
+    h.ok(key, "write_file", Map.of("path", "app.py", "content", "x = 1\nprint(x)\nx = 1\n"));
+    ToolResult none =
+        h.error(key, "edit_file", Map.of("path", "app.py", "old_text", "y = 2", "new_text", "z"));
+    assertThat(none.text()).contains("old_text was not found in /home/tenki/app.py");
+    ToolResult twice =
+        h.error(
+            key, "edit_file", Map.of("path", "app.py", "old_text", "x = 1", "new_text", "x = 2"));
+    assertThat(twice.text()).contains("occurs 2 times", "lines 1, 3", "replace_all");
+    ToolResult once =
+        h.ok(
+            key,
+            "edit_file",
+            Map.of("path", "app.py", "old_text", "print(x)", "new_text", "print(x + 1)"));
+    assertThat(once.structured())
+        .containsEntry("replacements", 1L)
+        .containsEntry("path", "/home/tenki/app.py");
+    ToolResult all =
+        h.ok(
+            key,
+            "edit_file",
+            Map.of(
+                "path", "app.py", "old_text", "x = 1", "new_text", "x = 2", "replace_all", true));
+    assertThat(all.structured()).containsEntry("replacements", 2L);
+    assertThat(h.ok(key, "read_file", Map.of("path", "app.py")).structured())
+        .containsEntry("content", "x = 2\nprint(x + 1)\nx = 2\n");
+    // an executable keeps its mode through an edit
+    h.ok(
+        key,
+        "run_command",
+        Map.of("command", "printf '#!/bin/sh\\necho v1\\n' > run.sh; chmod +x run.sh"));
+    h.ok(key, "edit_file", Map.of("path", "run.sh", "old_text", "v1", "new_text", "v2"));
+    assertThat(h.ok(key, "run_command", Map.of("command", "./run.sh")).structured())
+        .containsEntry("stdout", "v2\n");
+  }
+
+  @Test
+  default void listFilesShowsTypesSizesDepthAndHiddenEntries() {
+    ToolkitHarness h = harness();
+    String key = key();
+    h.ok(
+        key,
+        "run_command",
+        Map.of(
+            "command",
+            "mkdir -p proj/src/deep && printf 12345 > proj/a.txt && touch proj/src/m.py proj/src/deep/x"
+                + " && touch proj/.env && ln -s a.txt proj/link"));
+    ToolResult top = h.ok(key, "list_files", Map.of("path", "proj"));
+    assertThat(top.structured())
+        .containsEntry("path", "/home/tenki/proj")
+        .containsEntry("total_entries", 3L);
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> entries = (List<Map<String, Object>>) top.structured().get("entries");
+    assertThat(entries)
+        .containsExactly(
+            Map.of("path", "a.txt", "type", "file", "size_bytes", 5L),
+            Map.of("path", "link", "type", "symlink"),
+            Map.of("path", "src", "type", "directory"));
+    assertThat(top.text()).contains("a.txt  5 bytes", "src/", "link (symlink)");
+    ToolResult deep =
+        h.ok(key, "list_files", Map.of("path", "proj", "depth", 3, "include_hidden", true));
+    assertThat(deep.structured()).containsEntry("total_entries", 7L);
+    assertThat(deep.text()).contains(".env", "src/deep/x");
+    assertThat(h.error(key, "list_files", Map.of("path", "nowhere")).text())
+        .contains("Directory not found");
+  }
+
+  @Test
+  default void hugeListingsAreBounded() {
+    ToolkitHarness h = harness(b -> b.stdoutBudget(OutputBudget.ofChars(2_000)));
+    String key = key();
+    h.ok(
+        key,
+        "run_command",
+        Map.of("command", "mkdir many && cd many && touch $(seq -f 'f%04g' 1 1200)"));
+    ToolResult r = h.ok(key, "list_files", Map.of("path", "many"));
+    assertThat(r.structured())
+        .containsEntry("total_entries", 1200L)
+        .containsEntry("truncated", true);
+    assertThat((List<?>) r.structured().get("entries")).hasSize(50);
+    assertThat(r.text()).contains("1150 more entries not listed");
+  }
+}
