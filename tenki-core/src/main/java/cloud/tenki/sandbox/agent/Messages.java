@@ -21,8 +21,15 @@ final class Messages {
   private static final Pattern UUID =
       Pattern.compile(
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  /**
+   * Bearer values, API keys and long opaque strings (letters and digits, no '/', so that path
+   * segments of ordinary names survive).
+   */
   private static final Pattern TOKEN =
-      Pattern.compile("(?i)(bearer\\s+\\S+|\\btk_[A-Za-z0-9_-]+|\\b[A-Za-z0-9+/_=-]{32,})");
+      Pattern.compile(
+          "(?i)(bearer\\s+\\S+|\\btk_[A-Za-z0-9_-]+|\\b(?=[A-Za-z0-9+_=-]*\\d)"
+              + "(?=[A-Za-z0-9+_=-]*[A-Za-z])[A-Za-z0-9+_=-]{32,})");
 
   /** Host paths that can show up in backend messages: the engine's state, temp and home dirs. */
   private static final Pattern HOST_PATH =

@@ -26,6 +26,14 @@ class MessagesTest {
   }
 
   @Test
+  void ordinaryPathsAndWordsSurvive() {
+    String raw = "cannot open /home/tenki/projects/a_rather_long_directory_name/data.csv: denied";
+    assertThat(Messages.scrub(raw, List.of())).isEqualTo(raw);
+    assertThat(Messages.scrub("key ab12cd34ef56ab12cd34ef56ab12cd34ef56 leaked", List.of()))
+        .isEqualTo("key <redacted> leaked");
+  }
+
+  @Test
   void reasonsAreTheBackendsWordsWithoutTheOperationPrefix() {
     var e =
         new NotFoundException(
