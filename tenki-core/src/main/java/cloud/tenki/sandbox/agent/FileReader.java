@@ -124,7 +124,7 @@ final class FileReader {
     r.put("path", path).put("size_bytes", size).put("encoding", "image").put("mime_type", mime);
     r.put("bytes_read", (long) data.length).put("truncated", false);
     r.image(new ToolContent.Image(data, mime, path));
-    r.line(path + " is a " + mime + " image (" + Messages.size(size) + "), returned as an image.");
+    r.line(path + " is a " + mime + " image (" + Messages.size(size) + ").");
     return r;
   }
 

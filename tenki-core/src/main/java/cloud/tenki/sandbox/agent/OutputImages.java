@@ -104,6 +104,6 @@ final class OutputImages {
     image.put("mime_type", mime);
     image.put("size_bytes", (long) data.length);
     shown.add(image);
-    lines.add(path + " (" + mime + ", " + Messages.size(data.length) + ", returned as an image)");
+    lines.add(path + " (" + mime + ", " + Messages.size(data.length) + ")");
   }
 }
