@@ -6,9 +6,12 @@ import cloud.tenki.engine.service.ControlPlaneAuth;
 import cloud.tenki.engine.service.ControlPlaneService;
 import cloud.tenki.engine.service.DataPlaneAuth;
 import cloud.tenki.engine.service.DataPlaneService;
+import cloud.tenki.engine.service.SshGatewayService;
 import cloud.tenki.engine.service.Unserved;
 import cloud.tenki.engine.session.EngineSettings;
 import cloud.tenki.engine.session.SessionManager;
+import cloud.tenki.engine.ssh.SandboxSshServer;
+import cloud.tenki.engine.ssh.SshCa;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -89,12 +92,21 @@ public final class LocalEngine implements AutoCloseable {
               return t;
             });
     String[] endpointHolder = new String[1];
+    ControlPlaneAuth auth = new ControlPlaneAuth(token);
+    this.auth = auth;
+    this.sshCa = SshCa.loadOrCreate(settings.stateDir().resolve("ssh/ca_key"), settings.clock());
+    this.sshServer =
+        new SandboxSshServer(sessions, sshCa, settings.stateDir().resolve("ssh/host_key"));
     List<ServerServiceDefinition> services =
         List.of(
             ServerInterceptors.intercept(
+                new SshGatewayService(sessions, sshCa, this::httpBase, settings.clock())
+                    .bindService(),
+                auth),
+            ServerInterceptors.intercept(
                 Unserved.maskControlPlane(
                     new ControlPlaneService(sessions, () -> endpointHolder[0]).bindService()),
-                new ControlPlaneAuth(token)),
+                auth),
             ServerInterceptors.intercept(
                 new DataPlaneService(sessions, timers).bindService(), new DataPlaneAuth()));
     InProcessServerBuilder ipb =
@@ -131,8 +143,12 @@ public final class LocalEngine implements AutoCloseable {
 
   private final String listenHost;
 
+  private final ControlPlaneAuth auth;
+  private final SshCa sshCa;
+  private final SandboxSshServer sshServer;
+
   private HttpEndpoint startListener(String host, int port) throws IOException {
-    return HttpEndpoint.start(host, port, bridge, services, MAX_MESSAGE, null);
+    return HttpEndpoint.start(host, port, bridge, services, MAX_MESSAGE, auth::check, sshServer);
   }
 
   /**
@@ -233,6 +249,7 @@ public final class LocalEngine implements AutoCloseable {
     if (l != null) {
       l.close();
     }
+    sshServer.close();
     bridge.shutdownNow();
     inProcess.shutdownNow();
     sessions.close();

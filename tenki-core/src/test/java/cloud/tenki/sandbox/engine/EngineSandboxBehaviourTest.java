@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class EngineSandboxBehaviourTest extends SandboxBehaviourSuite {
 
   private static final String NOT_SERVED =
-      "the local engine does not serve ports, preview URLs, volumes or SSH yet";
+      "the local engine does not serve ports, preview URLs or volumes yet";
 
   @Override
   protected TenkiClient newClient() {
@@ -34,19 +34,4 @@ class EngineSandboxBehaviourTest extends SandboxBehaviourSuite {
   @Disabled(NOT_SERVED)
   @Override
   public void volumeLifecycle() {}
-
-  @Test
-  @Disabled(NOT_SERVED)
-  @Override
-  public void issuedCertificateSignsTheGivenKeyForUserTenki() {}
-
-  @Test
-  @Disabled(NOT_SERVED)
-  @Override
-  public void sshExecRunsThroughTheGatewayWithACertificate() {}
-
-  @Test
-  @Disabled(NOT_SERVED)
-  @Override
-  public void rawConnectionCarriesSshBytes() {}
 }

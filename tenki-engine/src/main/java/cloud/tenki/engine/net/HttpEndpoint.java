@@ -1,17 +1,21 @@
 package cloud.tenki.engine.net;
 
 import io.grpc.Channel;
+import io.grpc.Metadata;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import java.io.IOException;
 import java.net.BindException;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Function;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /**
  * The engine's network endpoint: one port speaking HTTP/1.1 and HTTP/2 without TLS (h2c, by prior
@@ -39,7 +43,8 @@ public final class HttpEndpoint implements AutoCloseable {
    *
    * @param channel a channel to the engine's in-process server (every call is made on it)
    * @param services the services behind it (for Connect's message types)
-   * @param sshGateway the handler of {@code /v1/ssh/*}, or null
+   * @param auth checks the bearer credentials of WebSocket upgrades (null when accepted)
+   * @param ssh the SSH side of the {@code /v1/ssh/*} gateway
    */
   public static HttpEndpoint start(
       String host,
@@ -47,7 +52,8 @@ public final class HttpEndpoint implements AutoCloseable {
       Channel channel,
       List<ServerServiceDefinition> services,
       int maxMessageBytes,
-      Request.Handler sshGateway)
+      Function<Metadata, Status> auth,
+      SshBackend ssh)
       throws IOException {
     QueuedThreadPool pool = new QueuedThreadPool(256, 4);
     pool.setName("tenki-http");
@@ -67,8 +73,17 @@ public final class HttpEndpoint implements AutoCloseable {
     connector.setIdleTimeout(IDLE_TIMEOUT_MS);
     server.addConnector(connector);
     server.setErrorHandler(new PlainResponses());
+    ServerWebSocketContainer ws = ServerWebSocketContainer.ensure(server);
+    // SSH sessions may sit idle for a long time; SSH itself has keep-alives
+    ws.setIdleTimeout(Duration.ofHours(24));
+    ws.setMaxBinaryMessageSize(16 * 1024 * 1024);
+    ws.setMaxFrameSize(16 * 1024 * 1024);
     server.setHandler(
-        new FrontHandler(channel, new MethodTable(services), maxMessageBytes, sshGateway));
+        new FrontHandler(
+            channel,
+            new MethodTable(services),
+            maxMessageBytes,
+            new SshWebSocketGateway(ws, auth, ssh)));
     try {
       server.start();
     } catch (Exception e) {

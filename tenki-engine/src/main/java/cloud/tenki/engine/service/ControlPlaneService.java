@@ -304,6 +304,17 @@ public final class ControlPlaneService extends SandboxServiceGrpc.SandboxService
   }
 
   @Override
+  public void updateSSHAuthorizedKeys(
+      UpdateSSHAuthorizedKeysRequest req, StreamObserver<UpdateSSHAuthorizedKeysResponse> out) {
+    Calls.unary(
+        out,
+        () -> {
+          sessions.updateSshKeys(req.getSessionId(), req.getSshAuthorizedKeysList());
+          return UpdateSSHAuthorizedKeysResponse.getDefaultInstance();
+        });
+  }
+
+  @Override
   public void executeCommand(
       ExecuteCommandRequest req, StreamObserver<ExecuteCommandResponse> out) {
     Calls.unary(out, () -> legacy.execute(req));

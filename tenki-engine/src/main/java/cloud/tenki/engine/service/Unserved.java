@@ -37,8 +37,7 @@ public final class Unserved {
           "BindPreviewUrl",
           "UnbindPreviewUrl",
           "ListPreviewUrls",
-          "GetPreviewUrl",
-          "UpdateSSHAuthorizedKeys");
+          "GetPreviewUrl");
 
   private Unserved() {}
 

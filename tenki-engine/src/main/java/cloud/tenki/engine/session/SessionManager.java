@@ -349,6 +349,20 @@ public final class SessionManager implements AutoCloseable {
     return s;
   }
 
+  /** Replaces the session's SSH authorized keys. */
+  public Session updateSshKeys(String id, List<String> keys) {
+    List<String> clean = CreateValidation.sshKeys(keys);
+    Session s = get(id);
+    synchronized (s) {
+      if (s.record.state == SessionState.SESSION_STATE_TERMINATED) {
+        throw wrongState(s, "update SSH keys of");
+      }
+      s.record.sshAuthorizedKeys = new ArrayList<>(clean);
+      changed(s);
+    }
+    return s;
+  }
+
   /** Records activity (a data-plane call or an explicit report); returns its time. */
   public Instant touch(Session s) {
     Instant now = settings.clock().instant();
