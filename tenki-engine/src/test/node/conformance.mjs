@@ -114,6 +114,38 @@ if (session) {
     expect(missing, "still there");
   });
 
+  let exposed;
+  await check("exposePort gives a preview URL that fetch reaches", async () => {
+    await session.run([
+      "sh",
+      "-c",
+      "mkdir -p www && echo from-the-sandbox > www/index.html && cd www && " +
+        "(python3 -m http.server 8123 --bind 127.0.0.1 >/dev/null 2>&1 &)",
+    ]);
+    exposed = await session.exposePort(8123, { ttlMs: 10 * 60 * 1000 });
+    expect(exposed.port === 8123, `port ${exposed.port}`);
+    expect(/^http:\/\//.test(exposed.previewUrl), `url ${exposed.previewUrl}`);
+    expect(exposed.expiresAt instanceof Date, `expiresAt ${exposed.expiresAt}`);
+    const deadline = Date.now() + 20000;
+    let res;
+    // the server in the sandbox may still be starting (502 until it listens)
+    do {
+      res = await fetch(new URL("index.html", exposed.previewUrl));
+      if (res.status === 502) await new Promise((r) => setTimeout(r, 100));
+    } while (res.status === 502 && Date.now() < deadline);
+    expect(res.status === 200, `status ${res.status}`);
+    const body = await res.text();
+    expect(body === "from-the-sandbox\n", `body ${JSON.stringify(body)}`);
+  });
+
+  await check("listExposedPorts and unexposePort", async () => {
+    const ports = await session.listExposedPorts();
+    expect(ports.some((p) => p.port === 8123 && p.previewUrl === exposed.previewUrl), JSON.stringify(ports));
+    await session.unexposePort(8123);
+    const after = await session.listExposedPorts();
+    expect(!after.some((p) => p.port === 8123), JSON.stringify(after));
+  });
+
   await check("extend moves timeout_at", async () => {
     const before = session.timeoutAt.getTime();
     await session.extend(10 * 60 * 1000);

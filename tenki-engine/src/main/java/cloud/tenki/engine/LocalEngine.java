@@ -1,6 +1,7 @@
 package cloud.tenki.engine;
 
 import cloud.tenki.engine.net.HttpEndpoint;
+import cloud.tenki.engine.preview.PreviewRegistry;
 import cloud.tenki.engine.sandbox.Rootfs;
 import cloud.tenki.engine.service.ControlPlaneAuth;
 import cloud.tenki.engine.service.ControlPlaneService;
@@ -92,6 +93,14 @@ public final class LocalEngine implements AutoCloseable {
               return t;
             });
     String[] endpointHolder = new String[1];
+    String bindHost = b.listenHost == null ? "127.0.0.1" : b.listenHost;
+    this.previews =
+        new PreviewRegistry(
+            settings.stateDir().resolve("previews"),
+            sessions,
+            settings.clock(),
+            bindHost,
+            advertisedHost(bindHost));
     ControlPlaneAuth auth = new ControlPlaneAuth(token);
     this.auth = auth;
     this.sshCa = SshCa.loadOrCreate(settings.stateDir().resolve("ssh/ca_key"), settings.clock());
@@ -105,7 +114,8 @@ public final class LocalEngine implements AutoCloseable {
                 auth),
             ServerInterceptors.intercept(
                 Unserved.maskControlPlane(
-                    new ControlPlaneService(sessions, () -> endpointHolder[0]).bindService()),
+                    new ControlPlaneService(sessions, () -> endpointHolder[0], previews)
+                        .bindService()),
                 auth),
             ServerInterceptors.intercept(
                 new DataPlaneService(sessions, timers).bindService(), new DataPlaneAuth()));
@@ -130,6 +140,8 @@ public final class LocalEngine implements AutoCloseable {
         ep = "http://" + advertisedHost(b.listenHost) + ":" + listener.port();
       }
     } catch (IOException | RuntimeException e) {
+      previews.close();
+      sshServer.close();
       bridge.shutdownNow();
       inProcess.shutdownNow();
       sessions.close();
@@ -144,6 +156,7 @@ public final class LocalEngine implements AutoCloseable {
   private final String listenHost;
 
   private final ControlPlaneAuth auth;
+  private final PreviewRegistry previews;
   private final SshCa sshCa;
   private final SandboxSshServer sshServer;
 
@@ -250,6 +263,7 @@ public final class LocalEngine implements AutoCloseable {
       l.close();
     }
     sshServer.close();
+    previews.close();
     bridge.shutdownNow();
     inProcess.shutdownNow();
     sessions.close();

@@ -62,7 +62,7 @@ class TypeScriptSdkConformanceTest {
       Matcher m = SUMMARY.matcher(out);
       assertThat(m.find()).as("summary line in:\n" + out).isTrue();
       assertThat(Integer.parseInt(m.group(2))).as(out).isZero();
-      assertThat(Integer.parseInt(m.group(1))).as(out).isGreaterThanOrEqualTo(18);
+      assertThat(Integer.parseInt(m.group(1))).as(out).isGreaterThanOrEqualTo(20);
       assertThat(node.exitValue()).isZero();
     } finally {
       engine.destroy();

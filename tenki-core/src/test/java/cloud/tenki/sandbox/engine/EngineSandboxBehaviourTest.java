@@ -12,23 +12,12 @@ import org.junit.jupiter.api.Test;
  */
 class EngineSandboxBehaviourTest extends SandboxBehaviourSuite {
 
-  private static final String NOT_SERVED =
-      "the local engine does not serve ports, preview URLs or volumes yet";
+  private static final String NOT_SERVED = "the local engine does not serve volumes yet";
 
   @Override
   protected TenkiClient newClient() {
     return TenkiClient.builder().environment(Map.of()).localEngine().build();
   }
-
-  @Test
-  @Disabled(NOT_SERVED)
-  @Override
-  public void exposeListAndUnexposeAPort() {}
-
-  @Test
-  @Disabled(NOT_SERVED)
-  @Override
-  public void previewUrlLifecycle() {}
 
   @Test
   @Disabled(NOT_SERVED)

@@ -22,14 +22,70 @@ public final class ControlPlaneService extends SandboxServiceGrpc.SandboxService
   private final SessionManager sessions;
   private final Supplier<String> endpoint;
   private final LegacyExec legacy;
+  private final PreviewRpcs previews;
 
   /**
    * @param endpoint the engine's own endpoint, returned as every session's data-plane endpoint
    */
-  public ControlPlaneService(SessionManager sessions, Supplier<String> endpoint) {
+  public ControlPlaneService(
+      SessionManager sessions,
+      Supplier<String> endpoint,
+      cloud.tenki.engine.preview.PreviewRegistry previews) {
     this.sessions = sessions;
     this.endpoint = endpoint;
     this.legacy = new LegacyExec(sessions);
+    this.previews = new PreviewRpcs(previews);
+  }
+
+  @Override
+  public void exposePort(ExposePortRequest req, StreamObserver<ExposePortResponse> out) {
+    Calls.unary(out, () -> previews.expose(req));
+  }
+
+  @Override
+  public void unexposePort(UnexposePortRequest req, StreamObserver<UnexposePortResponse> out) {
+    Calls.unary(out, () -> previews.unexpose(req));
+  }
+
+  @Override
+  public void listExposedPorts(
+      ListExposedPortsRequest req, StreamObserver<ListExposedPortsResponse> out) {
+    Calls.unary(out, () -> previews.exposed(req));
+  }
+
+  @Override
+  public void createPreviewUrl(
+      CreatePreviewUrlRequest req, StreamObserver<CreatePreviewUrlResponse> out) {
+    Calls.unary(out, () -> previews.create(req));
+  }
+
+  @Override
+  public void getPreviewUrl(GetPreviewUrlRequest req, StreamObserver<GetPreviewUrlResponse> out) {
+    Calls.unary(out, () -> previews.get(req));
+  }
+
+  @Override
+  public void listPreviewUrls(
+      ListPreviewUrlsRequest req, StreamObserver<ListPreviewUrlsResponse> out) {
+    Calls.unary(out, () -> previews.list(req));
+  }
+
+  @Override
+  public void bindPreviewUrl(
+      BindPreviewUrlRequest req, StreamObserver<BindPreviewUrlResponse> out) {
+    Calls.unary(out, () -> previews.bind(req));
+  }
+
+  @Override
+  public void unbindPreviewUrl(
+      UnbindPreviewUrlRequest req, StreamObserver<UnbindPreviewUrlResponse> out) {
+    Calls.unary(out, () -> previews.unbind(req));
+  }
+
+  @Override
+  public void deletePreviewUrl(
+      DeletePreviewUrlRequest req, StreamObserver<DeletePreviewUrlResponse> out) {
+    Calls.unary(out, () -> previews.delete(req));
   }
 
   @Override

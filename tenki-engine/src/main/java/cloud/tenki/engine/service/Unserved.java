@@ -28,23 +28,12 @@ public final class Unserved {
           "DeleteVolume",
           "ResizeVolume",
           "AttachVolume",
-          "DetachVolume",
-          "ExposePort",
-          "UnexposePort",
-          "ListExposedPorts",
-          "CreatePreviewUrl",
-          "DeletePreviewUrl",
-          "BindPreviewUrl",
-          "UnbindPreviewUrl",
-          "ListPreviewUrls",
-          "GetPreviewUrl");
+          "DetachVolume");
 
   private Unserved() {}
 
   static String message(String fullMethodName) {
-    return fullMethodName
-        + " is not served by the local Tenki engine yet (volumes, ports, preview URLs and SSH come"
-        + " in a later version)";
+    return fullMethodName + " is not served by the local Tenki engine";
   }
 
   /** The control-plane definition with every unserved method answering UNIMPLEMENTED. */

@@ -42,6 +42,8 @@ public final class SessionManager implements AutoCloseable {
   private final AtomicInteger nextUid;
   private final LifetimeKeeper keeper;
   private final Map<String, String> engineMetadata;
+  private final List<java.util.function.Consumer<String>> terminationListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Loads the sessions found in the state directory and starts the lifetime clock. */
   public SessionManager(EngineSettings settings, Map<String, String> engineMetadata)
@@ -288,6 +290,15 @@ public final class SessionManager implements AutoCloseable {
     s.record.terminatedAt = settings.clock().instant();
     s.record.terminalError = error;
     changeState(s, SessionState.SESSION_STATE_TERMINATED);
+    // outside the session's lock: listeners take their own locks
+    String id = s.id();
+    cloud.tenki.engine.sandbox.IoThreads.POOL.execute(
+        () -> terminationListeners.forEach(l -> l.accept(id)));
+  }
+
+  /** Registers a listener told (asynchronously) the id of every session that terminates. */
+  public void addTerminationListener(java.util.function.Consumer<String> listener) {
+    terminationListeners.add(listener);
   }
 
   /** Moves the session's deadline later. */
