@@ -13,6 +13,7 @@ import cloud.tenki.engine.session.EngineSettings;
 import cloud.tenki.engine.session.SessionManager;
 import cloud.tenki.engine.ssh.SandboxSshServer;
 import cloud.tenki.engine.ssh.SshCa;
+import cloud.tenki.engine.volume.VolumeManager;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -101,6 +102,12 @@ public final class LocalEngine implements AutoCloseable {
             settings.clock(),
             bindHost,
             advertisedHost(bindHost));
+    this.volumes =
+        new VolumeManager(
+            settings.stateDir().resolve("volumes"),
+            sessions,
+            settings.clock(),
+            settings.maxDiskGb() * 1024L * 1024L * 1024L);
     ControlPlaneAuth auth = new ControlPlaneAuth(token);
     this.auth = auth;
     this.sshCa = SshCa.loadOrCreate(settings.stateDir().resolve("ssh/ca_key"), settings.clock());
@@ -114,7 +121,7 @@ public final class LocalEngine implements AutoCloseable {
                 auth),
             ServerInterceptors.intercept(
                 Unserved.maskControlPlane(
-                    new ControlPlaneService(sessions, () -> endpointHolder[0], previews)
+                    new ControlPlaneService(sessions, () -> endpointHolder[0], previews, volumes)
                         .bindService()),
                 auth),
             ServerInterceptors.intercept(
@@ -157,6 +164,7 @@ public final class LocalEngine implements AutoCloseable {
 
   private final ControlPlaneAuth auth;
   private final PreviewRegistry previews;
+  private final VolumeManager volumes;
   private final SshCa sshCa;
   private final SandboxSshServer sshServer;
 

@@ -23,6 +23,7 @@ public final class ControlPlaneService extends SandboxServiceGrpc.SandboxService
   private final Supplier<String> endpoint;
   private final LegacyExec legacy;
   private final PreviewRpcs previews;
+  private final VolumeRpcs volumes;
 
   /**
    * @param endpoint the engine's own endpoint, returned as every session's data-plane endpoint
@@ -30,11 +31,53 @@ public final class ControlPlaneService extends SandboxServiceGrpc.SandboxService
   public ControlPlaneService(
       SessionManager sessions,
       Supplier<String> endpoint,
-      cloud.tenki.engine.preview.PreviewRegistry previews) {
+      cloud.tenki.engine.preview.PreviewRegistry previews,
+      cloud.tenki.engine.volume.VolumeManager volumes) {
     this.sessions = sessions;
     this.endpoint = endpoint;
     this.legacy = new LegacyExec(sessions);
     this.previews = new PreviewRpcs(previews);
+    this.volumes = new VolumeRpcs(volumes);
+  }
+
+  @Override
+  public void createVolume(CreateVolumeRequest req, StreamObserver<CreateVolumeResponse> out) {
+    Calls.unary(out, () -> volumes.create(req));
+  }
+
+  @Override
+  public void getVolume(GetVolumeRequest req, StreamObserver<GetVolumeResponse> out) {
+    Calls.unary(out, () -> volumes.get(req));
+  }
+
+  @Override
+  public void listVolumes(ListVolumesRequest req, StreamObserver<ListVolumesResponse> out) {
+    Calls.unary(out, () -> volumes.list(req));
+  }
+
+  @Override
+  public void updateVolume(UpdateVolumeRequest req, StreamObserver<UpdateVolumeResponse> out) {
+    Calls.unary(out, () -> volumes.update(req));
+  }
+
+  @Override
+  public void deleteVolume(DeleteVolumeRequest req, StreamObserver<DeleteVolumeResponse> out) {
+    Calls.unary(out, () -> volumes.delete(req));
+  }
+
+  @Override
+  public void resizeVolume(ResizeVolumeRequest req, StreamObserver<ResizeVolumeResponse> out) {
+    Calls.unary(out, () -> volumes.resize(req));
+  }
+
+  @Override
+  public void attachVolume(AttachVolumeRequest req, StreamObserver<AttachVolumeResponse> out) {
+    Calls.unary(out, () -> volumes.attach(req));
+  }
+
+  @Override
+  public void detachVolume(DetachVolumeRequest req, StreamObserver<DetachVolumeResponse> out) {
+    Calls.unary(out, () -> volumes.detach(req));
   }
 
   @Override

@@ -19,16 +19,7 @@ import java.util.Set;
 public final class Unserved {
 
   /** SandboxService methods the local engine does not serve yet. */
-  static final Set<String> CONTROL_PLANE =
-      Set.of(
-          "CreateVolume",
-          "GetVolume",
-          "ListVolumes",
-          "UpdateVolume",
-          "DeleteVolume",
-          "ResizeVolume",
-          "AttachVolume",
-          "DetachVolume");
+  static final Set<String> CONTROL_PLANE = Set.of();
 
   private Unserved() {}
 

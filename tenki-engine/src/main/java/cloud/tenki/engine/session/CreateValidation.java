@@ -48,11 +48,6 @@ final class CreateValidation {
               "the local Tenki engine does not serve snapshots, registry images or templates yet")
           .asRuntimeException();
     }
-    if (req.getVolumesCount() > 0) {
-      throw Status.UNIMPLEMENTED
-          .withDescription("the local Tenki engine does not serve volumes yet")
-          .asRuntimeException();
-    }
     r.name = req.getName();
     r.ownerId = req.getOwnerId().isEmpty() ? "local" : req.getOwnerId();
     r.ownerType = req.getOwnerType().isEmpty() ? "USER" : req.getOwnerType();
