@@ -220,6 +220,37 @@ class VolumeTest {
   }
 
   @Test
+  void aSandboxCannotSteerPrivilegedMountStepsOutOfItself() throws Exception {
+    var sb = client.create();
+    Volume v = create("steer", 16 * MIB);
+    String marker = "/tmp/tenki-pwned-" + sb.id;
+    // programs the engine might run as root, planted where the sandbox's /bin points
+    String evil = "#!/usr/bin/dash\necho \"$(id -u)\" > " + marker + "\n";
+    var plant =
+        sb.run(
+            "sh",
+            "-c",
+            "mkdir -p /home/tenki/evil && for p in sh mount umount chown stat mkdir; do"
+                + " printf '%s' \"$1\" > /home/tenki/evil/$p; chmod +x /home/tenki/evil/$p; done"
+                + " && ln -s /etc /home/tenki/hostetc && ln -sfn /home/tenki/evil /bin.new"
+                + " && mv -T /bin.new /bin",
+            "x",
+            evil);
+    assertThat(plant.code()).as(plant.err()).isZero();
+    // an absolute symlink as mount point leads outside the sandbox's namespace: refused
+    assertThatThrownBy(() -> attach(sb, v, "/home/tenki/hostetc", false))
+        .hasMessageContaining("UNAVAILABLE");
+    assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(" /etc ");
+    // a normal attach works and runs none of the planted programs as root
+    attach(sb, v, "/home/tenki/vol", false);
+    detach(sb, v, false);
+    assertThat(Files.exists(Path.of(marker))).as("host marker").isFalse();
+    var inside = sb.run("/usr/bin/cat", marker);
+    assertThat(inside.out().trim()).as("marker written as root inside").isNotEqualTo("0");
+    client.control.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(v.getId()).build());
+  }
+
+  @Test
   void outOfRangeSizesAndBadPathsNameTheField() {
     for (long bad : new long[] {0, -1, 1024, 1L << 62}) {
       assertThatThrownBy(() -> create("bad", bad))

@@ -20,6 +20,7 @@ import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
@@ -106,6 +107,8 @@ public final class SandboxSshServer implements SshBackend, AutoCloseable {
     SshServer s = SshServer.setUpDefaultServer();
     s.setHost(InetAddress.getLoopbackAddress().getHostAddress());
     s.setPort(0);
+    // interactive traffic: small packets must not wait for Nagle's algorithm
+    CoreModuleProperties.TCP_NODELAY.set(s, true);
     SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(hostKey);
     keys.setAlgorithm(KeyUtils.EC_ALGORITHM);
     keys.setKeySize(256);

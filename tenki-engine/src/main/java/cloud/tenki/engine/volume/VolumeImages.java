@@ -17,19 +17,20 @@ import java.util.concurrent.TimeUnit;
  * Volume storage as ext4 file-system images: a sparse file of exactly the volume's size, so the
  * kernel enforces the size (writes beyond it fail with "No space left on device"). Mounting
  * attaches the image to a loop device on the host and mounts that device directly inside the
- * sandbox's own mount namespace (through {@code /proc/self/fd}, after nsenter), so nothing of it
- * appears in the host's mount table and it goes away with the sandbox; the loop device is set to
- * detach itself when the mount goes. Needs root (loop devices, mount).
+ * sandbox's own mount namespace, so nothing of it appears in the host's mount table and it goes
+ * away with the sandbox; the loop device is set to detach itself when the mount goes. Needs root
+ * (loop devices, mount).
+ *
+ * <p>Privileged steps never run a program, library or loader found inside the sandbox: nsenter
+ * joins only the sandbox's mount namespace and keeps the host's root directory ({@code --root=/}),
+ * so {@code mount}/{@code umount} and their libraries come from the host, while the working
+ * directory is the sandbox's root and the mount point is given relative to it. An absolute symlink
+ * planted on the way then points into the host's tree, where the kernel refuses to mount because it
+ * is not in the sandbox's namespace; relative ones stay inside the sandbox.
  *
  * <p>Stateless; every call is a short host command with a timeout.
  */
 final class VolumeImages {
-
-  private static final String MOUNT =
-      "exec \"$0\" --target=\"$1\" --mount --pid --root --wdns=/ --"
-          + " \"$2\" --no-canonicalize -t ext4 -o \"$3\" /proc/self/fd/3 \"$4\" 3<\"$5\"";
-  private static final String OWN =
-      "[ \"$(stat -c %u -- \"$1\")\" = \"$2\" ] || chown -R -h -- \"$2:$2\" \"$1\"";
 
   private VolumeImages() {}
 
@@ -87,59 +88,12 @@ final class VolumeImages {
   }
 
   /**
-   * Grows an image mounted in a running sandbox (ext4 grows online). resize2fs must run in the
-   * sandbox's mount namespace to find the mount, and it is given the loop device the same way the
-   * mount was. Online growth needs CAP_SYS_RESOURCE; without it (some containers drop it) the image
-   * still grows and this returns false: the file system follows at its next mount.
-   */
-  static boolean growOnline(Sandbox sandbox, Path image, long size) throws IOException {
-    SandboxInit init = sandbox.init();
-    if (init == null || init.targetPid() <= 0) {
-      throw new IOException("sandbox is not running");
-    }
-    try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
-      f.setLength(size);
-    }
-    String out =
-        HostSystem.runForOutput(
-            List.of(HostSystem.require("losetup", "util-linux"), "-j", image.toString()));
-    int colon = out.indexOf(':');
-    if (colon <= 0 || !out.startsWith("/dev/loop")) {
-      throw new IOException("the volume's loop device was not found");
-    }
-    String dev = out.substring(0, colon);
-    run(List.of(HostSystem.require("losetup", "util-linux"), "-c", dev), "loop resize failed");
-    String failed =
-        tryRun(
-            List.of(
-                "/bin/sh",
-                "-c",
-                "exec \"$0\" --target=\"$1\" --mount --pid --root --wdns=/ -- \"$2\""
-                    + " /proc/self/fd/3 3<\"$3\"",
-                HostSystem.require("nsenter", "util-linux"),
-                Long.toString(init.targetPid()),
-                HostSystem.require("resize2fs", "e2fsprogs"),
-                dev));
-    if (failed != null && failed.contains("Permission denied")) {
-      return false;
-    }
-    if (failed != null) {
-      throw new IOException("online resize failed: " + failed.trim());
-    }
-    return true;
-  }
-
-  /**
    * Mounts an image at {@code mountPath} inside a running sandbox. The mount point is created as
-   * the sandbox user first (so the kernel resolves it inside the sandbox, with its rights); a
-   * writable volume is then handed to the sandbox's host uid.
+   * the sandbox user first (so the kernel resolves it inside the sandbox, with its rights).
    */
   static void mount(Sandbox sandbox, Path image, String mountPath, boolean readonly)
       throws IOException {
-    SandboxInit init = sandbox.init();
-    if (init == null || init.targetPid() <= 0) {
-      throw new IOException("sandbox is not running");
-    }
+    long pid = initPid(sandbox);
     mkdirInside(sandbox, mountPath);
     String losetup = HostSystem.require("losetup", "util-linux");
     List<String> attach = new ArrayList<>(List.of(losetup, "--find", "--show"));
@@ -152,40 +106,22 @@ final class VolumeImages {
       throw new IOException("no loop device for the volume: " + dev);
     }
     try {
-      run(
+      List<String> argv = inSandboxMountNamespace(pid);
+      argv.addAll(
           List.of(
-              "/bin/sh",
-              "-c",
-              MOUNT,
-              HostSystem.require("nsenter", "util-linux"),
-              Long.toString(init.targetPid()),
               HostSystem.require("mount", "util-linux"),
+              "-n",
+              "--no-canonicalize",
+              "-t",
+              "ext4",
+              "-o",
               (readonly ? "ro" : "rw") + ",nosuid,nodev",
-              mountPath,
-              dev),
-          "cannot mount the volume in the sandbox");
+              dev,
+              relative(mountPath)));
+      run(argv, "cannot mount the volume in the sandbox");
     } finally {
       // detaches now if the mount failed, or when the mount goes away (autoclear)
       HostSystem.runQuietly(List.of(losetup, "-d", dev));
-    }
-    if (!readonly) {
-      int uid = Math.max(0, sandbox.hostUid());
-      run(
-          List.of(
-              HostSystem.require("nsenter", "util-linux"),
-              "--target=" + init.targetPid(),
-              "--mount",
-              "--pid",
-              "--root",
-              "--wdns=/",
-              "--",
-              "/bin/sh",
-              "-c",
-              OWN,
-              "tenki-own",
-              mountPath,
-              Integer.toString(uid)),
-          "cannot hand the volume to the sandbox user");
     }
   }
 
@@ -195,23 +131,66 @@ final class VolumeImages {
     if (init == null || init.targetPid() <= 0) {
       return true;
     }
-    List<String> argv =
-        new ArrayList<>(
-            List.of(
-                HostSystem.require("nsenter", "util-linux"),
-                "--target=" + init.targetPid(),
-                "--mount",
-                "--pid",
-                "--root",
-                "--wdns=/",
-                "--",
-                HostSystem.require("umount", "util-linux")));
+    List<String> argv = inSandboxMountNamespace(init.targetPid());
+    argv.add(HostSystem.require("umount", "util-linux"));
+    argv.add("-n");
+    argv.add("--no-canonicalize");
     if (lazy) {
       argv.add("-l");
     }
-    argv.add("--");
-    argv.add(mountPath);
+    argv.add(relative(mountPath));
     return tryRun(argv) == null;
+  }
+
+  /**
+   * Hands every file of a volume that is mounted nowhere to host uid {@code uid}: the image is
+   * mounted in a private mount namespace on the host (noexec, nosuid, nodev) and {@code chown -R
+   * -h} walks it without following any symlink. No sandbox can change the tree meanwhile.
+   */
+  static void chownOffline(Path image, Path scratch, int uid) throws IOException {
+    java.nio.file.Files.createDirectories(scratch);
+    run(
+        List.of(
+            HostSystem.require("unshare", "util-linux"),
+            "--mount",
+            "--propagation",
+            "private",
+            "--",
+            "/bin/sh",
+            "-c",
+            "mount -n -t ext4 -o nosuid,nodev,noexec \"$1\" \"$2\" || exit 1\n"
+                + "chown -R -h -- \"$3:$3\" \"$2\"; r=$?\n"
+                + "umount -n \"$2\"\n"
+                + "exit $r\n",
+            "tenki-volume-owner",
+            image.toString(),
+            scratch.toString(),
+            Integer.toString(uid)),
+        "cannot hand the volume to the sandbox user");
+  }
+
+  /** nsenter into the sandbox's mount namespace only, keeping the host's root; cwd: its root. */
+  private static List<String> inSandboxMountNamespace(long pid) {
+    return new ArrayList<>(
+        List.of(
+            HostSystem.require("nsenter", "util-linux"),
+            "--target=" + pid,
+            "--mount",
+            "--root=/",
+            "--wd=/proc/" + pid + "/root",
+            "--"));
+  }
+
+  private static String relative(String mountPath) {
+    return mountPath.substring(1);
+  }
+
+  private static long initPid(Sandbox sandbox) throws IOException {
+    SandboxInit init = sandbox.init();
+    if (init == null || init.targetPid() <= 0) {
+      throw new IOException("sandbox is not running");
+    }
+    return init.targetPid();
   }
 
   private static void mkdirInside(Sandbox sandbox, String path) throws IOException {

@@ -186,7 +186,12 @@ public final class VolumeManager {
         return get(id);
       }
       if (mountedIn != null) {
-        pending = !VolumeImages.growOnline(mountedIn.sandbox(), image(id), newSize);
+        // the image grows now; its file system follows at the next mount (growing a mounted
+        // ext4 would mean running resize2fs against the sandbox's mount table as root)
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(image(id).toFile(), "rw")) {
+          f.setLength(newSize);
+        }
+        pending = true;
       } else {
         VolumeImages.resizeOffline(image(id), newSize, r.sizeBytes);
       }
@@ -244,7 +249,7 @@ public final class VolumeManager {
     }
     if (s.state() == SessionState.SESSION_STATE_RUNNING) {
       try {
-        finishGrow(r);
+        prepare(r, s, ro);
         VolumeImages.mount(s.sandbox(), image(volumeId), path, ro);
       } catch (IOException | RuntimeException e) {
         synchronized (this) {
@@ -309,7 +314,24 @@ public final class VolumeManager {
     }
   }
 
-  /** Grows the file system to the image's size before a mount, when an online grow could not. */
+  /** Everything a volume needs before it is mounted in {@code s}'s sandbox. */
+  private void prepare(VolumeRecord r, Session s, boolean readonly) throws IOException {
+    finishGrow(r);
+    int uid = Math.max(0, s.sandbox().hostUid());
+    boolean chown;
+    synchronized (this) {
+      chown = !readonly && r.ownerUid != uid;
+    }
+    if (chown) {
+      VolumeImages.chownOffline(image(r.id), store.dir(r.id).resolve("owner-mnt"), uid);
+      synchronized (this) {
+        r.ownerUid = uid;
+        store.save(r);
+      }
+    }
+  }
+
+  /** Grows the file system to the image's size before a mount, after a grow while mounted. */
   private void finishGrow(VolumeRecord r) throws IOException {
     long size;
     synchronized (this) {
@@ -348,7 +370,7 @@ public final class VolumeManager {
     for (VolumeRecord r : mine) {
       String state;
       try {
-        finishGrow(r);
+        prepare(r, s, r.readonly);
         VolumeImages.mount(s.sandbox(), image(r.id), r.mountPath, r.readonly);
         state = "attached";
       } catch (IOException | RuntimeException e) {

@@ -27,6 +27,9 @@ final class VolumeRecord {
   /** The image grew while mounted but the file system could not follow online. */
   boolean growPending;
 
+  /** The host uid the volume's files were last handed to (0: as created). */
+  int ownerUid;
+
   boolean attached() {
     return sessionId != null;
   }
@@ -44,6 +47,7 @@ final class VolumeRecord {
       p.setProperty("tag." + i, tags.get(i));
     }
     p.setProperty("grow_pending", Boolean.toString(growPending));
+    p.setProperty("owner_uid", Integer.toString(ownerUid));
     if (sessionId != null) {
       p.setProperty("attachment_id", attachmentId);
       p.setProperty("session_id", sessionId);
@@ -66,6 +70,7 @@ final class VolumeRecord {
       r.tags.add(p.getProperty("tag." + i));
     }
     r.growPending = Boolean.parseBoolean(p.getProperty("grow_pending"));
+    r.ownerUid = Integer.parseInt(p.getProperty("owner_uid", "0"));
     r.sessionId = p.getProperty("session_id");
     if (r.sessionId != null) {
       r.attachmentId = p.getProperty("attachment_id");
