@@ -324,6 +324,15 @@ class SshGatewayTest {
     client.control.pauseSession(PauseSessionRequest.newBuilder().setSessionId(paused.id).build());
     assertThat(refusal(() -> WsTcpForwarder.open(http, url(paused.id), "tk_ssh", noop)))
         .isEqualTo(409);
+    assertThat(
+            refusal(
+                () ->
+                    http.newWebSocketBuilder()
+                        .header("Authorization", "Bearer tk_ssh")
+                        .header("Origin", "http://127.0.0.1:3000")
+                        .buildAsync(java.net.URI.create(url(sb.id)), noop)
+                        .get(20, java.util.concurrent.TimeUnit.SECONDS)))
+        .isEqualTo(403);
     WebSocket ok = WsTcpForwarder.open(http, url(sb.id), "tk_ssh", noop);
     ok.abort();
   }

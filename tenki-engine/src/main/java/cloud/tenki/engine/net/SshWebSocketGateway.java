@@ -39,6 +39,12 @@ final class SshWebSocketGateway implements Request.Handler {
       PlainResponses.write(response, done, 404);
       return true;
     }
+    if (request.getHeaders().contains(HttpHeader.ORIGIN)) {
+      // browsers send Origin and attach cookies to WebSocket handshakes without asking anyone;
+      // a page (a preview, say) must not ride on a cookie to open a sandbox's SSH stream
+      PlainResponses.write(response, done, 403, "forbidden");
+      return true;
+    }
     Status denied = auth.apply(HeaderMetadata.fromHttp(request.getHeaders()));
     if (denied != null) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");

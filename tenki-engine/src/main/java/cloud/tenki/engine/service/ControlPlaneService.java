@@ -216,8 +216,12 @@ public final class ControlPlaneService extends SandboxServiceGrpc.SandboxService
           }
           s.removeListener(listener);
         });
-    s.addListener(listener);
-    listener.accept(sessions.view(s));
+    // state changes fire under the session's lock: holding it here, no change can slip between
+    // the first snapshot and the listener, nor reach the client before that snapshot
+    synchronized (s) {
+      s.addListener(listener);
+      listener.accept(sessions.view(s));
+    }
     synchronized (lock) {
       if (done[0]) {
         s.removeListener(listener);
