@@ -169,7 +169,8 @@ public final class LocalEngine implements AutoCloseable {
   private final SandboxSshServer sshServer;
 
   private HttpEndpoint startListener(String host, int port) throws IOException {
-    return HttpEndpoint.start(host, port, bridge, services, MAX_MESSAGE, auth::check, sshServer);
+    return HttpEndpoint.start(
+        host, port, bridge, services, MAX_MESSAGE, auth::check, sshServer, previews::urlOfSlug);
   }
 
   /**

@@ -284,6 +284,35 @@ class PreviewTest {
   }
 
   @Test
+  void slugDotLocalhostOnTheEnginePortRedirectsToThePreview() throws Exception {
+    ExposePortResponse e =
+        client.control.exposePort(
+            ExposePortRequest.newBuilder()
+                .setSessionId(b.id)
+                .setPort(3000)
+                .setSlug("host-routed")
+                .build());
+    String base = engine.httpBase();
+    int port = URI.create(base).getPort();
+    String answer = rawGet(port, "host-routed.localhost:" + port, "/index.html?x=1");
+    assertThat(answer).startsWith("HTTP/1.1 307 ");
+    assertThat(answer).contains("Location: " + e.getPreviewUrl() + "index.html?x=1");
+    assertThat(getWhenUp(e.getPreviewUrl() + "index.html?x=1").body()).isEqualTo("sandbox-B");
+    String unknown = rawGet(port, "no-such-slug.localhost:" + port, "/");
+    assertThat(unknown).startsWith("HTTP/1.1 404 ").doesNotContain("Location");
+  }
+
+  private static String rawGet(int port, String host, String path) throws IOException {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
   void aSandboxCannotReachAnotherSandboxesPreviewOrTheEngine() throws Exception {
     ExposePortResponse eb = expose(b, 3000, null);
     String hostPort = eb.getPreviewUrl().replaceAll("^http://127\\.0\\.0\\.1:(\\d+)/$", "$1");

@@ -24,16 +24,46 @@ final class FrontHandler extends Handler.Abstract {
   private final MethodTable methods;
   private final int maxMessage;
   private final Request.Handler sshGateway;
+  private final java.util.function.Function<String, String> previewBySlug;
 
-  FrontHandler(Channel channel, MethodTable methods, int maxMessage, Request.Handler sshGateway) {
+  FrontHandler(
+      Channel channel,
+      MethodTable methods,
+      int maxMessage,
+      Request.Handler sshGateway,
+      java.util.function.Function<String, String> previewBySlug) {
     this.channel = channel;
     this.methods = methods;
     this.maxMessage = maxMessage;
     this.sshGateway = sshGateway;
+    this.previewBySlug = previewBySlug;
+  }
+
+  /**
+   * {@code http://<slug>.localhost:<port>/...} (which browsers resolve without DNS) redirects to
+   * the preview's own URL with the same path and query; an unknown slug is a plain 404.
+   */
+  private void redirectToPreview(String host, Request request, Response response, Callback done) {
+    String name = host.substring(0, host.length() - ".localhost".length());
+    String slug = name.substring(name.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT);
+    String base = slug.isEmpty() ? null : previewBySlug.apply(slug);
+    if (base == null) {
+      PlainResponses.write(response, done, 404);
+      return;
+    }
+    String path = request.getHttpURI().getPathQuery();
+    String target = base.replaceAll("/+$", "") + (path == null || path.isEmpty() ? "/" : path);
+    response.getHeaders().put(HttpHeader.LOCATION, target);
+    PlainResponses.write(response, done, 307, "see " + target);
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    String host = request.getHttpURI().getHost();
+    if (host != null && host.toLowerCase(java.util.Locale.ROOT).endsWith(".localhost")) {
+      redirectToPreview(host, request, response, callback);
+      return true;
+    }
     String path = request.getHttpURI().getPath();
     if (path == null) {
       PlainResponses.write(response, callback, 404);

@@ -45,6 +45,7 @@ public final class HttpEndpoint implements AutoCloseable {
    * @param services the services behind it (for Connect's message types)
    * @param auth checks the bearer credentials of WebSocket upgrades (null when accepted)
    * @param ssh the SSH side of the {@code /v1/ssh/*} gateway
+   * @param previewBySlug a preview's URL by slug, or null (for {@code <slug>.localhost} redirects)
    */
   public static HttpEndpoint start(
       String host,
@@ -53,7 +54,8 @@ public final class HttpEndpoint implements AutoCloseable {
       List<ServerServiceDefinition> services,
       int maxMessageBytes,
       Function<Metadata, Status> auth,
-      SshBackend ssh)
+      SshBackend ssh,
+      Function<String, String> previewBySlug)
       throws IOException {
     QueuedThreadPool pool = new QueuedThreadPool(256, 4);
     pool.setName("tenki-http");
@@ -83,7 +85,8 @@ public final class HttpEndpoint implements AutoCloseable {
             channel,
             new MethodTable(services),
             maxMessageBytes,
-            new SshWebSocketGateway(ws, auth, ssh)));
+            new SshWebSocketGateway(ws, auth, ssh),
+            previewBySlug));
     try {
       server.start();
     } catch (Exception e) {

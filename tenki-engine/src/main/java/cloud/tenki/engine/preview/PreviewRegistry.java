@@ -99,6 +99,14 @@ public final class PreviewRegistry implements AutoCloseable {
     return view(p);
   }
 
+  /** The URL of the preview with this slug, or null when there is none. */
+  public String urlOfSlug(String slug) {
+    synchronized (this) {
+      Preview p = findBySlug(slug);
+      return p == null ? null : url(touchListener(p));
+    }
+  }
+
   /** Preview URLs oldest first, {@code pageSize} (default 50, max 1000) from {@code token}. */
   public synchronized Page list(int pageSize, String token) {
     int size = pageSize <= 0 ? 50 : Math.min(pageSize, 1000);
