@@ -164,7 +164,7 @@ class SshGatewayTest {
       assertThat(cert.getType()).isEqualTo(OpenSshCertificate.Type.USER);
       assertThat(cert.getId()).contains(sb.id);
       assertThat(cert.getCaPubKey()).isEqualTo(parse(r.getCaPub()));
-      assertThat(Long.toUnsignedString(cert.getSerial())).isEqualTo(r.getCertSerial());
+      assertThat(Long.toHexString(cert.getSerial())).isEqualTo(r.getCertSerial());
       // capped at a day whatever was asked
       assertThat(r.getExpiresAt().getSeconds() - clock.instant().getEpochSecond())
           .isBetween(86_000L, 86_400L);

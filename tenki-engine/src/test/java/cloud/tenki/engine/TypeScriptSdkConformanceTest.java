@@ -27,7 +27,7 @@ class TypeScriptSdkConformanceTest {
 
   @Test
   void officialSdkWorksUnchanged(@TempDir Path tmp) throws Exception {
-    runAgainstStandaloneEngine(tmp, "conformance.mjs", "@tenkicloud/sandbox", 20);
+    runAgainstStandaloneEngine(tmp, "conformance.mjs", "@tenkicloud/sandbox", 22);
   }
 
   @Test

@@ -67,7 +67,7 @@ public final class SshGatewayService
                   Timestamp.newBuilder()
                       .setSeconds(cert.expiresAt().getEpochSecond())
                       .setNanos(cert.expiresAt().getNano()))
-              .setCertSerial(Long.toUnsignedString(cert.serial()))
+              .setCertSerial(Long.toHexString(cert.serial()))
               .setRenewalAfter(
                   com.google.protobuf.Duration.newBuilder().setSeconds(life.getSeconds() / 2))
               .setPermissions(SSHCertPermissions.newBuilder().setAllowPty(true))
