@@ -226,6 +226,45 @@ class ConnectEndpointTest {
   }
 
   @Test
+  void manyStreamsEndedByTheServerFirstDoNotExhaustTheConnection() throws Exception {
+    // each Run refused before the client half-closes makes grpc-java reset the stream
+    ManagedChannel ch = EngineClient.channel(engine.endpoint());
+    try {
+      var data = cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceGrpc.newStub(ch);
+      for (int i = 0; i < 600; i++) {
+        java.util.concurrent.CompletableFuture<Throwable> done =
+            new java.util.concurrent.CompletableFuture<>();
+        var req =
+            data.run(
+                new io.grpc.stub.StreamObserver<>() {
+                  @Override
+                  public void onNext(
+                      cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceRunResponse v) {}
+
+                  @Override
+                  public void onError(Throwable t) {
+                    done.complete(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    done.complete(null);
+                  }
+                });
+        req.onNext(
+            cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceRunRequest
+                .getDefaultInstance());
+        Throwable t = done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(Status.fromThrowable(t).getCode())
+            .as("call " + i)
+            .isEqualTo(Status.Code.UNAUTHENTICATED);
+      }
+    } finally {
+      ch.shutdownNow();
+    }
+  }
+
+  @Test
   void grpcUnknownMethodsAreUnimplemented() {
     ManagedChannel ch = EngineClient.channel(engine.endpoint());
     try {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.io.WindowRateControl;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -29,6 +30,9 @@ public final class HttpEndpoint implements AutoCloseable {
 
   /** Idle time after which an HTTP connection without traffic is closed. */
   private static final long IDLE_TIMEOUT_MS = 60 * 60 * 1000L;
+
+  /** Stream resets (and other rate-limited HTTP/2 events) a connection may cause per second. */
+  private static final int RESET_EVENTS_PER_SECOND = 20_000;
 
   private final Server server;
   private final ServerConnector connector;
@@ -69,6 +73,10 @@ public final class HttpEndpoint implements AutoCloseable {
     h2c.setMaxConcurrentStreams(1024);
     // a command may run silently for a long time; its stream must not be cut for idleness
     h2c.setStreamIdleTimeout(0);
+    // grpc-java resets every stream the server finished before the client half-closed (a Run
+    // that exits first); Jetty's rapid-reset guard (128 such events a second) would answer a busy
+    // client with GOAWAY. The engine is local and authenticated: allow far more.
+    h2c.setRateControlFactory(new WindowRateControl.Factory(RESET_EVENTS_PER_SECOND));
     ServerConnector connector = new ServerConnector(server, 1, 1, h1, h2c);
     connector.setHost(host);
     connector.setPort(port);
