@@ -312,6 +312,61 @@ class SshGatewayTest {
   }
 
   @Test
+  void theSshServerDropsConnectionsThatDidNotComeThroughTheGateway() throws Exception {
+    KeyPair id = certified(sb.id, keys("EC"), Duration.ofMinutes(10));
+    // make sure the SSH server runs, then try every loopback port this JVM listens on (the
+    // engine's HTTP endpoint and its SSH server among them) with a valid certificate for this
+    // very session: only the gateway may carry an SSH session
+    assertThat(exec(sb.id, id, "echo up")).isEqualTo("up\n");
+    List<Integer> ports = listeningLoopbackPorts();
+    assertThat(ports.size()).as("endpoint and SSH server listening").isGreaterThanOrEqualTo(2);
+    List<Integer> reached = new java.util.ArrayList<>();
+    for (int port : ports) {
+      try (ClientSession s =
+          ssh.connect("tenki", "127.0.0.1", port).verify(Duration.ofSeconds(10)).getSession()) {
+        s.addPublicKeyIdentity(id);
+        s.auth().verify(Duration.ofSeconds(10));
+        s.executeRemoteCommand("true");
+        reached.add(port);
+      } catch (Exception refused) {
+        // dropped, not SSH, or refused: all fine
+      }
+    }
+    assertThat(reached).as("ports that ran a command without the gateway").isEmpty();
+  }
+
+  /** Ports this process listens on at 127.0.0.1 (from /proc/net/tcp and its own sockets). */
+  private static List<Integer> listeningLoopbackPorts() throws Exception {
+    java.util.Set<String> mine = new java.util.HashSet<>();
+    try (var fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:[")) {
+            mine.add(target.substring(8, target.length() - 1));
+          }
+        } catch (java.io.IOException gone) {
+          // closed meanwhile
+        }
+      }
+    }
+    List<Integer> ports = new java.util.ArrayList<>();
+    // Java sockets are usually IPv6 ones bound to the IPv4-mapped loopback address
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      for (String line : Files.readAllLines(Path.of(table))) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 9 && f[3].equals("0A") && mine.contains(f[9])) {
+          String[] addr = f[1].split(":");
+          if (addr[0].endsWith("0100007F")) {
+            ports.add(Integer.parseInt(addr[1], 16));
+          }
+        }
+      }
+    }
+    return ports;
+  }
+
+  @Test
   void upgradeRefusalsUseTheGatewayStatuses() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     WebSocket.Listener noop = new WebSocket.Listener() {};
