@@ -1,14 +1,23 @@
 package cloud.tenki.sandbox.engine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import cloud.tenki.sandbox.TenkiClient;
+import cloud.tenki.sandbox.agent.ToolResult;
 import cloud.tenki.sandbox.agent.suite.ToolkitBehaviourSuite;
+import cloud.tenki.sandbox.agent.suite.ToolkitHarness;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * The toolkit's behaviour suite against the real local engine, started in this JVM: real isolated
- * sandboxes, real processes and files.
+ * sandboxes, real processes, files and preview URLs.
  */
 class EngineToolkitBehaviourTest extends ToolkitBehaviourSuite {
 
@@ -18,7 +27,33 @@ class EngineToolkitBehaviourTest extends ToolkitBehaviourSuite {
   }
 
   @Test
-  @Disabled("the local engine does not serve ports and preview URLs yet")
-  @Override
-  public void exposeListAndUnexposeAPortThatAServerListensOn() {}
+  void theExposedPreviewUrlServesTheSandboxesServerToTheHost() throws Exception {
+    ToolkitHarness h = harness();
+    String key = key();
+    h.ok(
+        key,
+        "write_file",
+        Map.of("path", "site/index.html", "content", "<h1>from the sandbox</h1>"));
+    h.ok(
+        key,
+        "run_command",
+        Map.of(
+            "argv",
+            List.of("python3", "-m", "http.server", "3000", "--bind", "0.0.0.0", "-d", "site"),
+            "background",
+            true));
+    ToolkitHarness.await(
+        Duration.ofSeconds(30),
+        "the server to listen",
+        () -> !h.call(key, "expose_port", Map.of("port", 3000)).isError());
+    ToolResult exposed = h.ok(key, "expose_port", Map.of("port", 3000));
+    String url = (String) exposed.structured().get("url");
+    HttpResponse<String> page =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<h1>from the sandbox</h1>");
+  }
 }
