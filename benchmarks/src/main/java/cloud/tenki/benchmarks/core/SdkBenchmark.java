@@ -61,9 +61,9 @@ public final class SdkBenchmark {
           a.getOrDefault("token", System.getenv().getOrDefault("TENKI_API_KEY", "local"));
       try (RawGrpc raw =
           endpoint.startsWith("inprocess") ? null : new RawGrpc(endpoint, token, sb.id())) {
-        Stats java = roundTrip(sb, raw, warmup, roundTrips);
+        roundTrip(sb, raw, warmup, roundTrips);
         if (a.containsKey("ts-sdk")) {
-          tsRoundTrip(a.get("ts-sdk"), endpoint, token, warmup, roundTrips, java);
+          tsRoundTrip(a.get("ts-sdk"), endpoint, token, sb, warmup, roundTrips);
         }
         System.out.println("(stream warm-up, not reported)");
         stream(sb, raw, Math.min(streamBytes, 128L << 20), true);
@@ -182,41 +182,88 @@ public final class SdkBenchmark {
   }
 
   /**
-   * Runs the official TypeScript SDK's round trip ({@code ts-sdk/roundtrip.mjs}, after {@code npm
-   * install} in that directory) against the same endpoint, and prints Java's p50 over TypeScript's.
+   * Compares the Java SDK with the official TypeScript SDK ({@code ts-sdk/roundtrip.mjs}, after
+   * {@code npm ci} in that directory) on the same endpoint, in batches that alternate between the
+   * two (and alternate which goes first), so that load on the machine hits both alike. Each side
+   * uses its own sandbox; both are warmed up before the first batch.
    */
   private static void tsRoundTrip(
-      String dir, String endpoint, String token, int warmup, int n, Stats java) throws Exception {
+      String dir, String endpoint, String token, Sandbox sb, int warmup, int n) throws Exception {
     ProcessBuilder pb =
         new ProcessBuilder("node", "roundtrip.mjs").directory(new java.io.File(dir));
     pb.environment().put("TENKI_API_ENDPOINT", endpoint);
     // the TypeScript SDK sends a Bearer header only for tk_ tokens (API keys)
     pb.environment().put("TENKI_AUTH_TOKEN", token.startsWith("tk_") ? token : "tk_" + token);
-    pb.environment().put("ROUND_TRIPS", Integer.toString(n));
     pb.environment().put("WARMUP", Integer.toString(warmup));
+    pb.environment().put("BATCHED", "1");
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     Process p = pb.start();
-    String tsP50 = null;
-    try (BufferedReader r =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        System.out.println(line);
-        for (String kv : line.split(" ")) {
-          if (kv.startsWith("ts_roundtrip_p50_ms=")) {
-            tsP50 = kv.substring(kv.indexOf('=') + 1);
-          }
+    try (BufferedReader out =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        java.io.Writer in =
+            new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+      if (!"ready".equals(out.readLine())) {
+        System.out.println("TypeScript SDK run failed to start");
+        return;
+      }
+      int batch = 25;
+      int rounds = Math.max(1, n / batch);
+      long[] java = new long[rounds * batch];
+      long[] ts = new long[rounds * batch];
+      for (int r = 0; r < rounds; r++) {
+        if (r % 2 == 0) {
+          javaBatch(sb, java, r * batch, batch);
+          tsBatch(in, out, ts, r * batch, batch);
+        } else {
+          tsBatch(in, out, ts, r * batch, batch);
+          javaBatch(sb, java, r * batch, batch);
         }
       }
+      in.write("\n");
+      in.flush();
+      Stats j = Stats.of(java);
+      Stats t = Stats.of(ts);
+      System.out.println("exec(\"true\") interleaved batches, Java SDK:       " + j);
+      System.out.println("exec(\"true\") interleaved batches, TypeScript SDK: " + t);
+      System.out.printf(
+          Locale.ROOT,
+          "RESULT java_p50_ms=%.3f ts_p50_ms=%.3f java_over_ts_p50=%.2f java_over_ts_mean=%.2f"
+              + " (<= 1.0: Java no slower)%n",
+          j.p50Ms(),
+          t.p50Ms(),
+          j.p50Ms() / t.p50Ms(),
+          j.meanMs() / t.meanMs());
+    } finally {
+      if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
     }
-    if (p.waitFor() != 0 || tsP50 == null) {
-      System.out.println("TypeScript SDK run failed (exit " + p.exitValue() + ")");
-      return;
+  }
+
+  private static void javaBatch(Sandbox sb, long[] into, int from, int count) {
+    for (int i = 0; i < count; i++) {
+      long t0 = System.nanoTime();
+      sb.exec("true").check();
+      into[from + i] = System.nanoTime() - t0;
     }
-    System.out.printf(
-        Locale.ROOT,
-        "RESULT java_over_ts_p50=%.2f (<= 1.0: Java no slower)%n",
-        java.p50Ms() / Double.parseDouble(tsP50));
+  }
+
+  private static void tsBatch(
+      java.io.Writer in, BufferedReader out, long[] into, int from, int count)
+      throws java.io.IOException {
+    in.write(count + "\n");
+    in.flush();
+    String line = out.readLine();
+    if (line == null || !line.startsWith("batch ")) {
+      throw new IllegalStateException("TypeScript SDK batch failed: " + line);
+    }
+    String[] ms = line.substring(6).trim().split(" ");
+    if (ms.length != count) {
+      throw new IllegalStateException("expected " + count + " timings, got " + ms.length);
+    }
+    for (int i = 0; i < count; i++) {
+      into[from + i] = (long) (Double.parseDouble(ms[i]) * 1e6);
+    }
   }
 
   private static Process startFakeServer() throws Exception {
