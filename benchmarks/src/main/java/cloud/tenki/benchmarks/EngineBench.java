@@ -11,6 +11,9 @@ import cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceGrpc;
 import cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceRunRequest;
 import cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceRunResponse;
 import cloud.tenki.proto.sandbox.v1.TerminateSessionRequest;
+import cloud.tenki.sandbox.CreateSandboxOptions;
+import cloud.tenki.sandbox.Sandbox;
+import cloud.tenki.sandbox.TenkiClient;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -73,11 +76,15 @@ public final class EngineBench {
         CreateSessionResponse sb = control.createSession(req());
         double[] execInproc = measureExec(inproc, sb, execs);
         double[] execH2c = measureExec(h2c, sb, execs);
+        double[] sdkInproc = measureSdkExec(engine.inProcessEndpoint(), engine.token(), execs);
+        double[] sdkH2c = measureSdkExec(engine.endpoint(), engine.token(), execs);
         report("bare bwrap ... true (baseline)", bwrap);
         report("plain fork/exec of true (baseline)", fork);
         report("create-to-ready (CreateSession wait_ready)", create);
         report("exec true, in-process gRPC", execInproc);
         report("exec true, h2c over loopback", execH2c);
+        report("exec true, Java SDK, in-process", sdkInproc);
+        report("exec true, Java SDK, h2c over loopback", sdkH2c);
         System.out.printf(
             Locale.ROOT,
             "ratios (p50): create/bwrap=%.1fx  exec-inproc/bwrap=%.1fx  exec-inproc/fork=%.1fx"
@@ -87,6 +94,14 @@ public final class EngineBench {
             p(execInproc, 50) / p(fork, 50),
             p(execH2c, 50) / p(bwrap, 50),
             p(execH2c, 50) / p(fork, 50));
+        System.out.printf(
+            Locale.ROOT,
+            "ratios (p50): sdk-inproc/bwrap=%.1fx  sdk-inproc/fork=%.1fx  sdk-h2c/bwrap=%.1fx"
+                + "  sdk-h2c/fork=%.1fx%n",
+            p(sdkInproc, 50) / p(bwrap, 50),
+            p(sdkInproc, 50) / p(fork, 50),
+            p(sdkH2c, 50) / p(bwrap, 50),
+            p(sdkH2c, 50) / p(fork, 50));
         control.terminateSession(
             TerminateSessionRequest.newBuilder().setSessionId(sb.getSession().getId()).build());
         idleMemory(control, idle);
@@ -193,6 +208,23 @@ public final class EngineBench {
       ms[i] = (System.nanoTime() - t0) / 1e6;
     }
     return ms;
+  }
+
+  /** {@code sandbox.exec("true")} through the Java SDK, in a sandbox of its own. */
+  private static double[] measureSdkExec(String endpoint, String token, int n) {
+    try (TenkiClient client = TenkiClient.builder().endpoint(endpoint).token(token).build();
+        Sandbox sb = client.sandboxes().create(CreateSandboxOptions.builder().build())) {
+      for (int i = 0; i < 20; i++) {
+        sb.exec("true").check();
+      }
+      double[] ms = new double[n];
+      for (int i = 0; i < n; i++) {
+        long t0 = System.nanoTime();
+        sb.exec("true").check();
+        ms[i] = (System.nanoTime() - t0) / 1e6;
+      }
+      return ms;
+    }
   }
 
   private static void execTrue(
