@@ -69,5 +69,7 @@ try:
     how = "matplotlib"
 except ImportError:
     with_stdlib()
-    how = "the standard library (matplotlib is not installed)"
+    names = ["blue", "orange", "green"]
+    how = "the standard library (matplotlib is not installed; no legend: " + ", ".join(
+        f"{name} {colour}" for name, colour in zip(series, names)) + ")"
 print(f"chart saved to {chart}, drawn with {how}")
