@@ -1,12 +1,10 @@
 package cloud.tenki.examples.langchain4j;
 
+import cloud.tenki.examples.ExampleEnvironment;
+import cloud.tenki.examples.Models;
 import cloud.tenki.langchain4j.TenkiLangChain4j;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
-import dev.langchain4j.model.anthropic.AnthropicChatModel;
-import dev.langchain4j.model.anthropic.AnthropicChatModelName;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.openai.OpenAiChatModel;
-import dev.langchain4j.model.openai.OpenAiChatModelName;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.UserMessage;
@@ -75,23 +73,9 @@ public final class SandboxAgentExample {
   }
 
   private static ChatModel modelFromEnvironment() {
-    String openAi = System.getenv("OPENAI_API_KEY");
-    if (openAi != null && !openAi.isBlank()) {
-      return OpenAiChatModel.builder()
-          .apiKey(openAi)
-          .modelName(OpenAiChatModelName.GPT_4_1_MINI)
-          .build();
-    }
-    String anthropic = System.getenv("ANTHROPIC_API_KEY");
-    if (anthropic != null && !anthropic.isBlank()) {
-      return AnthropicChatModel.builder()
-          .apiKey(anthropic)
-          .modelName(AnthropicChatModelName.CLAUDE_HAIKU_4_5_20251001)
-          .maxTokens(1024)
-          .build();
-    }
-    System.err.println(
-        "No OPENAI_API_KEY or ANTHROPIC_API_KEY: replaying the tool calls a model would make.");
-    return new ReplayChatModel();
+    Models.Choice choice =
+        Models.fromEnvironment(ExampleEnvironment.system(), ReplayChatModel::new);
+    System.err.println("Model: " + choice.description());
+    return choice.model();
   }
 }
