@@ -42,6 +42,13 @@ final class CommandEnvironment {
           + "shift\n"
           + "exec \"$@\"\n";
 
+  // the host's /usr is mounted read-only in every sandbox, while /bin is the sandbox's own and a
+  // sandbox may have replaced it; privileged steps (volume mounts) go through this shell too
+  private static final String SHELL =
+      java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/sh"))
+          ? "/usr/bin/sh"
+          : "/bin/sh";
+
   private CommandEnvironment() {}
 
   /** Whether {@code name} can be passed to a sandboxed command. */
@@ -63,7 +70,7 @@ final class CommandEnvironment {
 
   /** {@code command} prefixed with the in-sandbox shell that restores the variables' names. */
   static List<String> restoring(Map<String, String> vars, List<String> command) {
-    List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", RESTORE, "tenki-env"));
+    List<String> argv = new ArrayList<>(List.of(SHELL, "-c", RESTORE, "tenki-env"));
     vars.keySet().stream().filter(CommandEnvironment::validName).sorted().forEach(argv::add);
     argv.add("--");
     argv.addAll(command);
