@@ -236,4 +236,14 @@ public final class Rootfs {
           }
         });
   }
+
+  /**
+   * The size cap of a sandbox's {@code /dev/shm}: half its memory limit (the kernel's default share
+   * for tmpfs), because tmpfs pages live in host RAM and only a memory cgroup counts them; under
+   * rlimits nothing else would bound them.
+   */
+  static long shmBytes(Limits limits) {
+    long memory = limits.memoryMb() > 0 ? limits.memoryMb() * 1024L * 1024L : 1L << 30;
+    return Math.max(1L << 20, memory / 2);
+  }
 }
