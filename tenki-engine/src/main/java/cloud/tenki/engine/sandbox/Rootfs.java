@@ -111,6 +111,9 @@ public final class Rootfs {
     if (owner >= 0) {
       chownTree(root, owner);
     }
+    // the tree's path is in the init's command line, which every host user can read; only the
+    // sandbox's own uid (and root) may enter it
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
   }
 
   private static void writeEtc(Path etc, String hostname, boolean outbound, int uid)
