@@ -28,6 +28,8 @@ class GrpcFramesAllocationTest {
 
   @Test
   void anAnnouncedLengthAllocatesNothingLikeIt() {
+    // warm up: class loading and the first calls allocate on this thread too
+    new GrpcFrames(MAX, false).feed(GrpcFrames.frame(new byte[16]));
     GrpcFrames frames = new GrpcFrames(MAX, false);
     ByteBuffer claim = prefix(MAX - 1);
     ByteBuffer tenBytes = ByteBuffer.wrap(new byte[10]);
@@ -35,7 +37,8 @@ class GrpcFramesAllocationTest {
     assertThat(frames.feed(claim)).isEmpty();
     assertThat(frames.feed(tenBytes)).isEmpty();
     long allocated = allocatedByThisThread() - before;
-    assertThat(allocated).as("bytes allocated for a 15-byte request").isLessThan(1024 * 1024);
+    // announced: 64 MiB; what arrived: 10 bytes
+    assertThat(allocated).as("bytes allocated for a 15-byte request").isLessThan(MAX / 16);
   }
 
   @Test
