@@ -69,16 +69,4 @@ public record ClientSettings(String endpoint, String token, Optional<String> gat
     // never print the token
     return "ClientSettings[endpoint=" + endpoint + ", gatewayUrl=" + gatewayUrl + "]";
   }
-
-  /** Names the endpoint and gateway but never the token (a record would print every field). */
-  @Override
-  public String toString() {
-    return "ClientSettings[endpoint="
-        + endpoint
-        + ", token="
-        + (token == null || token.isEmpty() ? "<none>" : "<redacted>")
-        + ", gatewayUrl="
-        + gatewayUrl
-        + "]";
-  }
 }
