@@ -8,8 +8,10 @@ import java.util.Set;
 
 /**
  * Lets the SDK start a {@link LocalEngine} through {@link java.util.ServiceLoader} without
- * depending on this module. Settings: {@code state-dir}, {@code isolation}, {@code token}.
- * Thread-safe and stateless.
+ * depending on this module. Settings: {@code state-dir}, {@code isolation}, {@code token}. Without
+ * a {@code token} the engine gets a random one (which {@link EmbeddedEngine#token()} returns), so
+ * its network listener, once a feature starts it, is not open to every local process. Thread-safe
+ * and stateless.
  */
 public final class EmbeddedProvider implements EmbeddedEngineProvider {
 
@@ -33,9 +35,9 @@ public final class EmbeddedProvider implements EmbeddedEngineProvider {
     if (settings.containsKey("isolation")) {
       b.isolation(Isolation.parse(settings.get("isolation")));
     }
-    if (settings.containsKey("token")) {
-      b.token(settings.get("token"));
-    }
+    // an engine started for one client needs no "any token works": its network listener (SSH,
+    // slug redirects) would otherwise let every local process drive its sandboxes
+    b.token(settings.containsKey("token") ? settings.get("token") : randomToken());
     LocalEngine engine = b.start();
     return new EmbeddedEngine() {
       @Override
@@ -53,5 +55,11 @@ public final class EmbeddedProvider implements EmbeddedEngineProvider {
         engine.close();
       }
     };
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[32];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return "tk_embedded_" + java.util.HexFormat.of().formatHex(bytes);
   }
 }

@@ -170,7 +170,15 @@ public final class LocalEngine implements AutoCloseable {
 
   private HttpEndpoint startListener(String host, int port) throws IOException {
     return HttpEndpoint.start(
-        host, port, bridge, services, MAX_MESSAGE, auth::check, sshServer, previews::urlOfSlug);
+        host,
+        port,
+        bridge,
+        services,
+        MAX_MESSAGE,
+        auth::check,
+        sshServer,
+        previews::urlOfSlug,
+        token != null);
   }
 
   /**

@@ -25,13 +25,16 @@ final class FrontHandler extends Handler.Abstract {
   private final int maxMessage;
   private final Request.Handler sshGateway;
   private final java.util.function.Function<String, String> previewBySlug;
+  private final boolean tokenRequired;
 
   FrontHandler(
       Channel channel,
       MethodTable methods,
       int maxMessage,
       Request.Handler sshGateway,
-      java.util.function.Function<String, String> previewBySlug) {
+      java.util.function.Function<String, String> previewBySlug,
+      boolean tokenRequired) {
+    this.tokenRequired = tokenRequired;
     this.channel = channel;
     this.methods = methods;
     this.maxMessage = maxMessage;
@@ -59,6 +62,11 @@ final class FrontHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
+    if (!tokenRequired && !LoopbackGuard.allows(request)) {
+      // a tokenless engine answers only loopback names and origins (DNS rebinding)
+      PlainResponses.write(response, callback, 403);
+      return true;
+    }
     String host = request.getHttpURI().getHost();
     if (host != null && host.toLowerCase(java.util.Locale.ROOT).endsWith(".localhost")) {
       redirectToPreview(host, request, response, callback);

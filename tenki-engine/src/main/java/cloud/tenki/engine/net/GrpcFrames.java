@@ -21,7 +21,12 @@ final class GrpcFrames {
   private final boolean gzip;
   private final byte[] header = new byte[5];
   private int headerFill;
+
+  /** First buffer for a message body; it grows with the bytes that actually arrive. */
+  private static final int INITIAL_BODY = 64 * 1024;
+
   private byte[] body;
+  private int bodyLength;
   private int bodyFill;
   private boolean compressed;
 
@@ -52,13 +57,20 @@ final class GrpcFrames {
               .withDescription("message of " + len + " bytes exceeds the limit of " + maxMessage)
               .asRuntimeException();
         }
-        body = new byte[(int) len];
+        // the prefix is only a claim (and arrives before the call is authenticated): allocate
+        // for what arrives, not for what is announced
+        bodyLength = (int) len;
+        body = new byte[Math.min(bodyLength, INITIAL_BODY)];
         bodyFill = 0;
       }
-      int n = Math.min(body.length - bodyFill, buf.remaining());
+      int n = Math.min(bodyLength - bodyFill, buf.remaining());
+      if (bodyFill + n > body.length) {
+        int grown = (int) Math.min(bodyLength, Math.max(bodyFill + n, 2L * body.length));
+        body = java.util.Arrays.copyOf(body, grown);
+      }
       buf.get(body, bodyFill, n);
       bodyFill += n;
-      if (bodyFill == body.length) {
+      if (bodyFill == bodyLength) {
         if (out == null) {
           out = new ArrayList<>(2);
         }

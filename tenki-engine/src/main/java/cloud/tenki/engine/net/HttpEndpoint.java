@@ -50,6 +50,8 @@ public final class HttpEndpoint implements AutoCloseable {
    * @param auth checks the bearer credentials of WebSocket upgrades (null when accepted)
    * @param ssh the SSH side of the {@code /v1/ssh/*} gateway
    * @param previewBySlug a preview's URL by slug, or null (for {@code <slug>.localhost} redirects)
+   * @param tokenRequired whether clients must present a configured token; without one only loopback
+   *     {@code Host} names and {@code Origin}s are served
    */
   public static HttpEndpoint start(
       String host,
@@ -59,7 +61,8 @@ public final class HttpEndpoint implements AutoCloseable {
       int maxMessageBytes,
       Function<Metadata, Status> auth,
       SshBackend ssh,
-      Function<String, String> previewBySlug)
+      Function<String, String> previewBySlug,
+      boolean tokenRequired)
       throws IOException {
     QueuedThreadPool pool = new QueuedThreadPool(256, 4);
     pool.setName("tenki-http");
@@ -94,7 +97,8 @@ public final class HttpEndpoint implements AutoCloseable {
             new MethodTable(services),
             maxMessageBytes,
             new SshWebSocketGateway(ws, auth, ssh),
-            previewBySlug));
+            previewBySlug,
+            tokenRequired));
     try {
       server.start();
     } catch (Exception e) {

@@ -66,6 +66,17 @@ public final class BwrapLauncher implements Launcher {
             "/proc",
             "--dev",
             "/dev",
+            // memory-backed file systems hold their files in host RAM, which only a memory cgroup
+            // would count: /dev/shm gets a size cap and /dev itself (a tmpfs without one) is
+            // read-only
+            "--perms",
+            "1777",
+            "--size",
+            Long.toString(Rootfs.shmBytes(cfg.limits())),
+            "--tmpfs",
+            "/dev/shm",
+            "--remount-ro",
+            "/dev",
             "--chdir",
             "/home/tenki",
             "--new-session",

@@ -235,21 +235,39 @@ public final class FileOps {
     } catch (IOException e) {
       // the helper failed early; its stderr says why
     }
+    // a helper can block for good (a FIFO, a full pipe): when the caller gives up, so does it
+    io.grpc.Context ctx = io.grpc.Context.current();
+    io.grpc.Context.CancellationListener onCancel = c -> kill(p);
+    ctx.addListener(onCancel, Runnable::run);
     try {
       if (!p.waitFor(OP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
+        kill(p);
         throw Status.DEADLINE_EXCEEDED
             .withDescription("file operation timed out")
             .asRuntimeException();
       }
+      if (ctx.isCancelled()) {
+        throw Status.CANCELLED.withDescription("file operation cancelled").asRuntimeException();
+      }
       return new Result(p.exitValue(), out.get(), new String(err.get(), StandardCharsets.UTF_8));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      p.destroyForcibly();
+      kill(p);
       throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IOException(e.getCause());
+    } finally {
+      ctx.removeListener(onCancel);
     }
+  }
+
+  /**
+   * Kills a helper and what it started: the host-side process is only the entry point, the program
+   * itself is its descendant inside the sandbox and would outlive it.
+   */
+  public static void kill(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
   }
 
   private static CompletableFuture<byte[]> readAsync(InputStream in, long max) {

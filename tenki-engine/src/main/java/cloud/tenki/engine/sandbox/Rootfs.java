@@ -111,6 +111,9 @@ public final class Rootfs {
     if (owner >= 0) {
       chownTree(root, owner);
     }
+    // the tree's path is in the init's command line, which every host user can read; only the
+    // sandbox's own uid (and root) may enter it
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
   }
 
   private static void writeEtc(Path etc, String hostname, boolean outbound, int uid)
@@ -235,5 +238,15 @@ public final class Rootfs {
             return FileVisitResult.CONTINUE;
           }
         });
+  }
+
+  /**
+   * The size cap of a sandbox's {@code /dev/shm}: half its memory limit (the kernel's default share
+   * for tmpfs), because tmpfs pages live in host RAM and only a memory cgroup counts them; under
+   * rlimits nothing else would bound them.
+   */
+  static long shmBytes(Limits limits) {
+    long memory = limits.memoryMb() > 0 ? limits.memoryMb() * 1024L * 1024L : 1L << 30;
+    return Math.max(1L << 20, memory / 2);
   }
 }

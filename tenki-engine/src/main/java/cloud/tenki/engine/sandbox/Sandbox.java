@@ -2,7 +2,6 @@ package cloud.tenki.engine.sandbox;
 
 import java.io.File;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -148,6 +147,21 @@ public final class Sandbox {
   }
 
   /**
+   * Refuses variable names a sandboxed command cannot receive (anything but a portable identifier)
+   * with {@code INVALID_ARGUMENT} naming {@code field}.
+   */
+  public static void requireValidEnv(Map<String, String> env, String field) {
+    for (String name : env.keySet()) {
+      if (!CommandEnvironment.validName(name)) {
+        throw io.grpc.Status.INVALID_ARGUMENT
+            .withDescription(
+                field + ": variable names must match [A-Za-z_][A-Za-z0-9_]*, got '" + name + "'")
+            .asRuntimeException();
+      }
+    }
+  }
+
+  /**
    * Starts a process inside the sandbox.
    *
    * @param command argv (never a shell string)
@@ -162,17 +176,19 @@ public final class Sandbox {
     if (i == null || c == null || !i.alive()) {
       throw new IOException("sandbox is not running");
     }
-    List<String> argv = LaunchWrapper.wrap(c, launcher.enter(c, i, cwd, new ArrayList<>(command)));
-    ProcessBuilder pb = new ProcessBuilder(argv);
-    pb.directory(new File(launcher.hostDirectory(c, cwd)));
-    Map<String, String> pe = pb.environment();
-    pe.clear();
     Map<String, String> merged = new TreeMap<>(BASE_ENV);
     if (launcher instanceof NoIsolationLauncher) {
       merged.put("HOME", NoIsolationLauncher.hostPath(c, "/home/tenki"));
     }
     merged.putAll(env);
-    pe.putAll(merged);
+    // the caller's variables must not reach the host-side launch chain (see CommandEnvironment)
+    List<String> inner = CommandEnvironment.restoring(merged, command);
+    List<String> argv = LaunchWrapper.wrap(c, launcher.enter(c, i, cwd, inner));
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.directory(new File(launcher.hostDirectory(c, cwd)));
+    Map<String, String> pe = pb.environment();
+    pe.clear();
+    pe.putAll(CommandEnvironment.hostEnvironment(merged));
     return pb.start();
   }
 }

@@ -15,7 +15,7 @@ public final class UnshareLauncher implements Launcher {
 
   private static final String SETUP =
       "set -e\n"
-          + "R=$1; H=$2; shift 2\n"
+          + "R=$1; H=$2; SHM=$3; shift 3\n"
           + "mount --rbind \"$R\" \"$R\"\n"
           + "while [ $# -gt 0 ]; do\n"
           + "  d=\"$R$2\"\n"
@@ -29,7 +29,7 @@ public final class UnshareLauncher implements Launcher {
           + "  : > \"$R/dev/$f\"; mount --bind \"/dev/$f\" \"$R/dev/$f\"\n"
           + "done\n"
           + "mkdir \"$R/dev/shm\" \"$R/dev/pts\"\n"
-          + "mount -t tmpfs -o nosuid,nodev,mode=1777 tmpfs \"$R/dev/shm\"\n"
+          + "mount -t tmpfs -o nosuid,nodev,mode=1777,size=\"$SHM\" tmpfs \"$R/dev/shm\"\n"
           + "ln -s /proc/self/fd \"$R/dev/fd\"\n"
           + "ln -s /proc/self/fd/0 \"$R/dev/stdin\"\n"
           + "ln -s /proc/self/fd/1 \"$R/dev/stdout\"\n"
@@ -81,7 +81,8 @@ public final class UnshareLauncher implements Launcher {
             SETUP,
             "tenki-setup",
             cfg.rootfs().toString(),
-            cfg.hostname()));
+            cfg.hostname(),
+            Long.toString(Rootfs.shmBytes(cfg.limits()))));
     for (String[] bind : Rootfs.readOnlyBinds()) {
       argv.add(bind[0]);
       argv.add(bind[1]);

@@ -39,6 +39,7 @@ final class LegacyExec {
     List<String> argv = new ArrayList<>();
     argv.add(req.getCommand());
     argv.addAll(req.getArgsList());
+    cloud.tenki.engine.sandbox.Sandbox.requireValidEnv(req.getEnvMap(), "env");
     Map<String, String> env = new HashMap<>(s.env());
     env.putAll(req.getEnvMap());
     long timeoutMs =

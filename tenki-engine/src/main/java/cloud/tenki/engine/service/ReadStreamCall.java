@@ -83,7 +83,7 @@ final class ReadStreamCall {
             SandboxSessionDataPlaneServiceReadFileStreamResponse.newBuilder()
                 .setResponse(r)
                 .build())) {
-          p.destroyForcibly();
+          cloud.tenki.engine.sandbox.FileOps.kill(p);
           return;
         }
         if (eof) {
@@ -94,7 +94,7 @@ final class ReadStreamCall {
       gate.complete();
     } catch (Exception e) {
       if (p != null) {
-        p.destroyForcibly();
+        cloud.tenki.engine.sandbox.FileOps.kill(p);
       }
       gate.fail(e);
     }

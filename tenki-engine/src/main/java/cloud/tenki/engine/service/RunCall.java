@@ -127,6 +127,7 @@ final class RunCall implements StreamObserver<SandboxSessionDataPlaneServiceRunR
             .asRuntimeException();
       }
     }
+    cloud.tenki.engine.sandbox.Sandbox.requireValidEnv(start.getEnvMap(), "env");
     Map<String, String> env = new HashMap<>(s.env());
     env.putAll(start.getEnvMap());
     sessions.touch(s);

@@ -122,7 +122,7 @@ final class WriteStreamCall
     failed = true;
     RuntimeException status = e instanceof IOException && process != null ? finishError() : null;
     if (process != null) {
-      process.destroyForcibly();
+      cloud.tenki.engine.sandbox.FileOps.kill(process);
     }
     out.onError(Calls.toStatus(status != null ? status : e));
   }
@@ -147,7 +147,7 @@ final class WriteStreamCall
   private void abort() {
     failed = true;
     if (process != null) {
-      process.destroyForcibly();
+      cloud.tenki.engine.sandbox.FileOps.kill(process);
     }
   }
 }

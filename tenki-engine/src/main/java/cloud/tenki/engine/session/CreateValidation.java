@@ -59,6 +59,8 @@ final class CreateValidation {
     r.tags = new ArrayList<>(normalizeTags(req.getTagsList()));
     r.sshAuthorizedKeys = new ArrayList<>(sshKeys(req.getSshAuthorizedKeysList()));
     r.metadata.putAll(req.getMetadataMap());
+    cloud.tenki.engine.sandbox.Sandbox.requireValidEnv(req.getEnvMap(), "env");
+    cloud.tenki.engine.sandbox.Sandbox.requireValidEnv(req.getSetupEnvMap(), "setup_env");
     r.env.putAll(req.getEnvMap());
     r.env.putAll(req.getSetupEnvMap());
     return r;

@@ -1,0 +1,120 @@
+package cloud.tenki.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cloud.tenki.proto.sandbox.v1.RunStart;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A command's environment is the sandbox's business only: the engine's host-side launch chain (a
+ * shell, nsenter, setpriv, all running in the host's namespaces, as root on a root engine) must
+ * never see it, or variables the dynamic loader obeys would act on the host.
+ */
+class HostEnvironmentTest {
+
+  private LocalEngine engine;
+  private EngineClient client;
+  private Path hostDir;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    if (engine != null) {
+      engine.close();
+    }
+    if (hostDir != null) {
+      cloud.tenki.engine.sandbox.Rootfs.delete(hostDir);
+    }
+  }
+
+  private static long leaks(Path dir) throws Exception {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().startsWith("leak")).count();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void loaderVariablesInARunRequestNeverReachHostProcesses(Isolation isolation) throws Exception {
+    engine = LocalEngine.builder().isolation(isolation).start();
+    client = new EngineClient(engine.endpoint(), "tk_test");
+    hostDir = Files.createTempDirectory(Path.of("/tmp"), "tenki-host-env-");
+    String hostTarget = hostDir.resolve("leak").toString();
+    EngineClient.Sandbox sb = client.create();
+    // LD_DEBUG_OUTPUT makes every dynamically linked process that sees it write a file: one that
+    // appears on the host was written by a host process carrying the caller's variables (with
+    // LD_PRELOAD the same channel runs the caller's code there)
+    var r =
+        sb.run(
+            RunStart.newBuilder()
+                .addCmd("/bin/sh")
+                .addCmd("-c")
+                .addCmd("printf '%s|%s' \"$LD_DEBUG\" \"$MY_VAR\" > seen.txt")
+                .putEnv("LD_DEBUG", "files")
+                .putEnv("LD_DEBUG_OUTPUT", hostTarget)
+                .putEnv("MY_VAR", "kept"),
+            null);
+    assertThat(r.exit().getExitCode()).isZero();
+    // the command itself still gets its variables
+    assertThat(sb.readText("seen.txt")).isEqualTo("files|kept");
+    assertThat(leaks(hostDir)).as("files written on the host by the launch chain").isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void loaderVariablesOfASessionNeverReachHostProcesses(Isolation isolation) throws Exception {
+    engine = LocalEngine.builder().isolation(isolation).start();
+    client = new EngineClient(engine.endpoint(), "tk_test");
+    hostDir = Files.createTempDirectory(Path.of("/tmp"), "tenki-host-env-");
+    String hostTarget = hostDir.resolve("leak").toString();
+    EngineClient.Sandbox sb =
+        client.create(
+            cloud.tenki.proto.sandbox.v1.CreateSessionRequest.newBuilder()
+                .putEnv("LD_DEBUG", "files")
+                .putEnv("LD_DEBUG_OUTPUT", hostTarget));
+    sb.write("probe.txt", "x");
+    assertThat(sb.readText("probe.txt")).isEqualTo("x");
+    var r = sb.run("/bin/sh", "-c", "printf %s \"$LD_DEBUG\" > seen.txt");
+    assertThat(r.exit().getExitCode()).isZero();
+    assertThat(sb.readText("seen.txt")).isEqualTo("files");
+    assertThat(leaks(hostDir)).as("files written on the host by the launch chain").isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"UNSHARE"})
+  void variableNamesThatAreNotIdentifiersAreRefusedByName(Isolation isolation) throws Exception {
+    engine = LocalEngine.builder().isolation(isolation).start();
+    client = new EngineClient(engine.endpoint(), "tk_test");
+    EngineClient.Sandbox sb = client.create();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> sb.run(RunStart.newBuilder().addCmd("true").putEnv("A-B", "x"), null))
+        .hasRootCauseInstanceOf(io.grpc.StatusRuntimeException.class)
+        .hasMessageContaining("INVALID_ARGUMENT")
+        .hasMessageContaining("env: variable names must match")
+        .hasMessageContaining("'A-B'");
+    // values with quotes, newlines and shell syntax arrive byte for byte
+    String tricky = "a'b\"c\n$(touch /tmp/pwned)`id` ;*";
+    sb.run(
+        RunStart.newBuilder()
+            .addCmd("/bin/sh")
+            .addCmd("-c")
+            .addCmd("printf %s \"$V\" > v.txt; ls /tmp > t.txt")
+            .putEnv("V", tricky),
+        null);
+    assertThat(sb.readText("v.txt")).isEqualTo(tricky);
+    assertThat(sb.readText("t.txt")).doesNotContain("pwned");
+  }
+}
