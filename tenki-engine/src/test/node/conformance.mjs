@@ -2,6 +2,7 @@
 // Configuration is the SDK's own: TENKI_API_ENDPOINT (the engine's http:// endpoint) and
 // TENKI_AUTH_TOKEN (any tk_ token when the engine has none configured).
 // Prints one line per check and finally "N passed, N failed".
+import crypto from "node:crypto";
 import { TenkiSandbox } from "@tenkicloud/sandbox";
 
 let passed = 0;
@@ -112,6 +113,66 @@ if (session) {
     let missing = false;
     try { await session.fs.stat("/home/tenki/work"); } catch (e) { missing = e.name === "FileNotFoundError"; }
     expect(missing, "still there");
+  });
+
+  let exposed;
+  await check("exposePort gives a preview URL that fetch reaches", async () => {
+    await session.run([
+      "sh",
+      "-c",
+      "mkdir -p www && echo from-the-sandbox > www/index.html && cd www && " +
+        "(python3 -m http.server 8123 --bind 127.0.0.1 >/dev/null 2>&1 &)",
+    ]);
+    exposed = await session.exposePort(8123, { ttlMs: 10 * 60 * 1000 });
+    expect(exposed.port === 8123, `port ${exposed.port}`);
+    expect(/^http:\/\//.test(exposed.previewUrl), `url ${exposed.previewUrl}`);
+    expect(exposed.expiresAt instanceof Date, `expiresAt ${exposed.expiresAt}`);
+    const deadline = Date.now() + 20000;
+    let res;
+    // the server in the sandbox may still be starting (502 until it listens)
+    do {
+      res = await fetch(new URL("index.html", exposed.previewUrl));
+      if (res.status === 502) await new Promise((r) => setTimeout(r, 100));
+    } while (res.status === 502 && Date.now() < deadline);
+    expect(res.status === 200, `status ${res.status}`);
+    const body = await res.text();
+    expect(body === "from-the-sandbox\n", `body ${JSON.stringify(body)}`);
+  });
+
+  await check("listExposedPorts and unexposePort", async () => {
+    const ports = await session.listExposedPorts();
+    expect(ports.some((p) => p.port === 8123 && p.previewUrl === exposed.previewUrl), JSON.stringify(ports));
+    await session.unexposePort(8123);
+    const after = await session.listExposedPorts();
+    expect(!after.some((p) => p.port === 8123), JSON.stringify(after));
+  });
+
+  await check("issueSandboxSSHCert signs an ed25519 key for tenki", async () => {
+    const { publicKey } = crypto.generateKeyPairSync("ed25519");
+    const raw = publicKey.export({ format: "der", type: "spki" }).subarray(-32);
+    const str = (b) => Buffer.concat([Buffer.from([0, 0, 0, b.length]), b]);
+    const line = "ssh-ed25519 " + Buffer.concat([str(Buffer.from("ssh-ed25519")), str(raw)]).toString("base64");
+    const cert = await client.issueSandboxSSHCert(session.id, line, { ttlMs: 10 * 60 * 1000 });
+    expect(cert.sshCert.startsWith("ssh-ed25519-cert-v01@openssh.com "), cert.sshCert.slice(0, 40));
+    expect(cert.caPub.startsWith("ecdsa-sha2-nistp256 "), cert.caPub.slice(0, 30));
+    expect(/^[0-9a-f]+$/.test(cert.certSerial), `serial ${cert.certSerial}`);
+    expect(cert.expiresAt instanceof Date && cert.expiresAt > new Date(), `expiresAt ${cert.expiresAt}`);
+  });
+
+  await check("ssh() carries SSH bytes through the gateway", async () => {
+    const conn = await session.ssh();
+    try {
+      await conn.write(new TextEncoder().encode("SSH-2.0-Conformance_1.0\r\n"));
+      let got = "";
+      while (!got.includes("\n")) {
+        const chunk = await conn.read();
+        if (chunk === null) break;
+        got += new TextDecoder().decode(chunk);
+      }
+      expect(got.startsWith("SSH-2.0-"), `banner ${JSON.stringify(got)}`);
+    } finally {
+      conn.close();
+    }
   });
 
   await check("extend moves timeout_at", async () => {

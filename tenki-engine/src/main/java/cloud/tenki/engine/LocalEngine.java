@@ -1,16 +1,24 @@
 package cloud.tenki.engine;
 
+import cloud.tenki.engine.net.HttpEndpoint;
+import cloud.tenki.engine.preview.PreviewRegistry;
 import cloud.tenki.engine.sandbox.Rootfs;
 import cloud.tenki.engine.service.ControlPlaneAuth;
 import cloud.tenki.engine.service.ControlPlaneService;
 import cloud.tenki.engine.service.DataPlaneAuth;
 import cloud.tenki.engine.service.DataPlaneService;
+import cloud.tenki.engine.service.SshGatewayService;
 import cloud.tenki.engine.service.Unserved;
 import cloud.tenki.engine.session.EngineSettings;
 import cloud.tenki.engine.session.SessionManager;
+import cloud.tenki.engine.ssh.SandboxSshServer;
+import cloud.tenki.engine.ssh.SshCa;
+import cloud.tenki.engine.volume.VolumeManager;
+import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +62,9 @@ public final class LocalEngine implements AutoCloseable {
   private final EngineSettings settings;
   private final SessionManager sessions;
   private final Server inProcess;
-  private final NetworkListener listener;
+  private final ManagedChannel bridge;
+  private final List<ServerServiceDefinition> services;
+  private volatile HttpEndpoint listener;
   private final String inProcessName;
   private final String endpoint;
   private final String token;
@@ -84,12 +94,36 @@ public final class LocalEngine implements AutoCloseable {
               return t;
             });
     String[] endpointHolder = new String[1];
+    String bindHost = b.listenHost == null ? "127.0.0.1" : b.listenHost;
+    this.previews =
+        new PreviewRegistry(
+            settings.stateDir().resolve("previews"),
+            sessions,
+            settings.clock(),
+            bindHost,
+            advertisedHost(bindHost));
+    this.volumes =
+        new VolumeManager(
+            settings.stateDir().resolve("volumes"),
+            sessions,
+            settings.clock(),
+            settings.maxDiskGb() * 1024L * 1024L * 1024L);
+    ControlPlaneAuth auth = new ControlPlaneAuth(token);
+    this.auth = auth;
+    this.sshCa = SshCa.loadOrCreate(settings.stateDir().resolve("ssh/ca_key"), settings.clock());
+    this.sshServer =
+        new SandboxSshServer(sessions, sshCa, settings.stateDir().resolve("ssh/host_key"));
     List<ServerServiceDefinition> services =
         List.of(
             ServerInterceptors.intercept(
+                new SshGatewayService(sessions, sshCa, this::httpBase, settings.clock())
+                    .bindService(),
+                auth),
+            ServerInterceptors.intercept(
                 Unserved.maskControlPlane(
-                    new ControlPlaneService(sessions, () -> endpointHolder[0]).bindService()),
-                new ControlPlaneAuth(token)),
+                    new ControlPlaneService(sessions, () -> endpointHolder[0], previews, volumes)
+                        .bindService()),
+                auth),
             ServerInterceptors.intercept(
                 new DataPlaneService(sessions, timers).bindService(), new DataPlaneAuth()));
     InProcessServerBuilder ipb =
@@ -97,25 +131,81 @@ public final class LocalEngine implements AutoCloseable {
             .fallbackHandlerRegistry(Unserved.fallbackRegistry())
             .maxInboundMessageSize(MAX_MESSAGE);
     services.forEach(ipb::addService);
+    this.services = services;
     this.inProcess = ipb.build().start();
-    NetworkListener net = null;
+    // the network endpoint makes every call on this channel; direct execution saves a thread hop
+    // per message (the bridge's callbacks never block)
+    this.bridge =
+        InProcessChannelBuilder.forName(inProcessName)
+            .directExecutor()
+            .maxInboundMessageSize(MAX_MESSAGE)
+            .build();
     String ep = "inprocess://" + inProcessName;
     try {
       if (b.listenHost != null) {
-        net =
-            NetworkListener.start(
-                b.listenHost, b.listenPort, services, Unserved.fallbackRegistry(), MAX_MESSAGE);
-        ep = "http://" + advertisedHost(b.listenHost) + ":" + net.port();
+        this.listener = startListener(b.listenHost, b.listenPort);
+        ep = "http://" + advertisedHost(b.listenHost) + ":" + listener.port();
       }
     } catch (IOException | RuntimeException e) {
+      previews.close();
+      sshServer.close();
+      bridge.shutdownNow();
       inProcess.shutdownNow();
       sessions.close();
       timers.shutdownNow();
       throw e;
     }
-    this.listener = net;
+    this.listenHost = b.listenHost == null ? "127.0.0.1" : b.listenHost;
     this.endpoint = ep;
     endpointHolder[0] = ep;
+  }
+
+  private final String listenHost;
+
+  private final ControlPlaneAuth auth;
+  private final PreviewRegistry previews;
+  private final VolumeManager volumes;
+  private final SshCa sshCa;
+  private final SandboxSshServer sshServer;
+
+  private HttpEndpoint startListener(String host, int port) throws IOException {
+    return HttpEndpoint.start(
+        host, port, bridge, services, MAX_MESSAGE, auth::check, sshServer, previews::urlOfSlug);
+  }
+
+  /**
+   * The engine's HTTP base URL ({@code http://host:port}). An embedded engine has no listener until
+   * a feature needs one (SSH gateway, preview URLs): the first call starts it on 127.0.0.1 with a
+   * free port.
+   */
+  public String httpBase() {
+    HttpEndpoint l = listener;
+    if (l == null) {
+      synchronized (this) {
+        l = listener;
+        if (l == null) {
+          if (closed) {
+            throw new IllegalStateException("engine is closed");
+          }
+          try {
+            l = startListener("127.0.0.1", 0);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          listener = l;
+          LOG.info("tenki engine network endpoint started at http://127.0.0.1:{}", l.port());
+        }
+      }
+    }
+    return "http://" + advertisedHost(listenHost) + ":" + l.port();
+  }
+
+  /**
+   * The engine's services as bound on its in-process server (with their authentication), for
+   * embedding them in another gRPC server; benchmarks use it to compare transports.
+   */
+  public List<ServerServiceDefinition> services() {
+    return services;
   }
 
   static final int MAX_MESSAGE = 64 * 1024 * 1024;
@@ -174,10 +264,16 @@ public final class LocalEngine implements AutoCloseable {
     if (closed) {
       return;
     }
-    closed = true;
-    if (listener != null) {
-      listener.close();
+    synchronized (this) {
+      closed = true;
     }
+    HttpEndpoint l = listener;
+    if (l != null) {
+      l.close();
+    }
+    sshServer.close();
+    previews.close();
+    bridge.shutdownNow();
     inProcess.shutdownNow();
     sessions.close();
     timers.shutdownNow();

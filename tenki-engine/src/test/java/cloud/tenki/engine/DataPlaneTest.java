@@ -28,9 +28,14 @@ class DataPlaneTest {
   private EngineClient client;
   private EngineClient.Sandbox sb;
 
+  /** The engine under test; the network variant listens and is reached over h2c. */
+  LocalEngine newEngine() {
+    return LocalEngine.start();
+  }
+
   @BeforeAll
   void start() {
-    engine = LocalEngine.start();
+    engine = newEngine();
     client = new EngineClient(engine.endpoint(), "tk_test");
     sb = client.create(CreateSessionRequest.newBuilder().putEnv("SESSION_VAR", "from-session"));
   }

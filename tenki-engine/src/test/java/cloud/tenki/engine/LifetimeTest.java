@@ -114,6 +114,10 @@ class LifetimeTest {
           @Override
           public void onCompleted() {}
         });
+    long first = System.nanoTime() + 10_000_000_000L;
+    while (seen.isEmpty() && System.nanoTime() < first) {
+      Thread.onSpinWait();
+    }
     var paused =
         client.control.pauseSession(PauseSessionRequest.newBuilder().setSessionId(sb.id).build());
     assertThat(paused.getSession().getState()).isEqualTo(SessionState.SESSION_STATE_PAUSED);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ListenerAndAuthTest {
 
   @Test
-  void worksOverTheNettyListener() throws Exception {
+  void worksOverTheNetworkEndpoint() throws Exception {
     try (LocalEngine engine = LocalEngine.builder().listen("127.0.0.1", 0).start();
         EngineClient client = new EngineClient(engine.endpoint(), "tk_anything")) {
       assertThat(engine.endpoint()).startsWith("http://127.0.0.1:");

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the official TypeScript SDK ({@code @tenkicloud/sandbox}, installed by the build with npm
- * ci) against the standalone engine started as its own process on an ephemeral port.
+ * Runs real Tenki clients written in TypeScript, installed by the build with npm ci, against the
+ * standalone engine started as its own process on an ephemeral port: the official SDK ({@code
+ * @tenkicloud/sandbox}, gRPC over HTTP/2) and Tenki's own MCP server ({@code @tenkicloud/mcp},
+ * Connect JSON over HTTP/1.1) driven over stdio by the official MCP client.
  */
 class TypeScriptSdkConformanceTest {
 
@@ -25,12 +27,21 @@ class TypeScriptSdkConformanceTest {
 
   @Test
   void officialSdkWorksUnchanged(@TempDir Path tmp) throws Exception {
+    runAgainstStandaloneEngine(tmp, "conformance.mjs", "@tenkicloud/sandbox", 22);
+  }
+
+  @Test
+  void tenkisMcpServerCreatesExecsAndReadsFiles(@TempDir Path tmp) throws Exception {
+    runAgainstStandaloneEngine(tmp, "mcp-conformance.mjs", "@tenkicloud/mcp", 7);
+  }
+
+  private static void runAgainstStandaloneEngine(
+      Path tmp, String script, String module, int minPassed) throws Exception {
     Path nodeDir = Path.of(System.getProperty("tenki.node.dir", "src/test/node"));
+    assumeTrue(HostHasNode.node(), "node is not installed: " + script + " is skipped");
     assumeTrue(
-        HostHasNode.node(), "node is not installed: the TypeScript SDK conformance run is skipped");
-    assumeTrue(
-        Files.isDirectory(nodeDir.resolve("node_modules/@tenkicloud/sandbox")),
-        "the SDK is not installed in " + nodeDir + " (npm ci did not run): conformance skipped");
+        Files.isDirectory(nodeDir.resolve("node_modules/" + module)),
+        module + " is not installed in " + nodeDir + " (npm ci did not run): skipped");
     Path state = Files.createTempDirectory(Path.of("/tmp"), "tenki-conf-");
     Process engine =
         new ProcessBuilder(
@@ -48,7 +59,7 @@ class TypeScriptSdkConformanceTest {
     try {
       String endpoint = readEndpoint(engine);
       ProcessBuilder pb =
-          new ProcessBuilder("node", "conformance.mjs")
+          new ProcessBuilder("node", script)
               .directory(nodeDir.toFile())
               .redirectErrorStream(true)
               .redirectOutput(tmp.resolve("node.out").toFile());
@@ -62,7 +73,7 @@ class TypeScriptSdkConformanceTest {
       Matcher m = SUMMARY.matcher(out);
       assertThat(m.find()).as("summary line in:\n" + out).isTrue();
       assertThat(Integer.parseInt(m.group(2))).as(out).isZero();
-      assertThat(Integer.parseInt(m.group(1))).as(out).isGreaterThanOrEqualTo(18);
+      assertThat(Integer.parseInt(m.group(1))).as(out).isGreaterThanOrEqualTo(minPassed);
       assertThat(node.exitValue()).isZero();
     } finally {
       engine.destroy();

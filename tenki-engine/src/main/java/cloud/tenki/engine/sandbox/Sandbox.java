@@ -62,6 +62,11 @@ public final class Sandbox {
     return launcher.name();
   }
 
+  /** The host uid the sandbox user maps to (-1: the engine's own, or root's). */
+  public int hostUid() {
+    return hostUid;
+  }
+
   /** The root tree on the host. */
   public java.nio.file.Path rootfs() {
     return rootfs;

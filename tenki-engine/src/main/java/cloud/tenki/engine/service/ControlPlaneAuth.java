@@ -36,20 +36,28 @@ public final class ControlPlaneAuth implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-    List<String> presented = presented(headers);
-    if (presented.isEmpty()) {
-      call.close(
-          Status.UNAUTHENTICATED.withDescription(
-              "missing credentials: send Authorization: Bearer <token>"),
-          new Metadata());
-      return new ServerCall.Listener<>() {};
-    }
-    if (token != null && presented.stream().noneMatch(this::matches)) {
-      call.close(
-          Status.UNAUTHENTICATED.withDescription("invalid token for this engine"), new Metadata());
+    Status denied = check(headers);
+    if (denied != null) {
+      call.close(denied, new Metadata());
       return new ServerCall.Listener<>() {};
     }
     return next.startCall(call, headers);
+  }
+
+  /**
+   * Checks the credentials in a set of headers: null when they are accepted, else the
+   * UNAUTHENTICATED status to answer with (its message never contains a token).
+   */
+  public Status check(Metadata headers) {
+    List<String> presented = presented(headers);
+    if (presented.isEmpty()) {
+      return Status.UNAUTHENTICATED.withDescription(
+          "missing credentials: send Authorization: Bearer <token>");
+    }
+    if (token != null && presented.stream().noneMatch(this::matches)) {
+      return Status.UNAUTHENTICATED.withDescription("invalid token for this engine");
+    }
+    return null;
   }
 
   private boolean matches(String candidate) {

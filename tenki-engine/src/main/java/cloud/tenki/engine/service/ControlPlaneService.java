@@ -22,14 +22,113 @@ public final class ControlPlaneService extends SandboxServiceGrpc.SandboxService
   private final SessionManager sessions;
   private final Supplier<String> endpoint;
   private final LegacyExec legacy;
+  private final PreviewRpcs previews;
+  private final VolumeRpcs volumes;
 
   /**
    * @param endpoint the engine's own endpoint, returned as every session's data-plane endpoint
    */
-  public ControlPlaneService(SessionManager sessions, Supplier<String> endpoint) {
+  public ControlPlaneService(
+      SessionManager sessions,
+      Supplier<String> endpoint,
+      cloud.tenki.engine.preview.PreviewRegistry previews,
+      cloud.tenki.engine.volume.VolumeManager volumes) {
     this.sessions = sessions;
     this.endpoint = endpoint;
     this.legacy = new LegacyExec(sessions);
+    this.previews = new PreviewRpcs(previews);
+    this.volumes = new VolumeRpcs(volumes);
+  }
+
+  @Override
+  public void createVolume(CreateVolumeRequest req, StreamObserver<CreateVolumeResponse> out) {
+    Calls.unary(out, () -> volumes.create(req));
+  }
+
+  @Override
+  public void getVolume(GetVolumeRequest req, StreamObserver<GetVolumeResponse> out) {
+    Calls.unary(out, () -> volumes.get(req));
+  }
+
+  @Override
+  public void listVolumes(ListVolumesRequest req, StreamObserver<ListVolumesResponse> out) {
+    Calls.unary(out, () -> volumes.list(req));
+  }
+
+  @Override
+  public void updateVolume(UpdateVolumeRequest req, StreamObserver<UpdateVolumeResponse> out) {
+    Calls.unary(out, () -> volumes.update(req));
+  }
+
+  @Override
+  public void deleteVolume(DeleteVolumeRequest req, StreamObserver<DeleteVolumeResponse> out) {
+    Calls.unary(out, () -> volumes.delete(req));
+  }
+
+  @Override
+  public void resizeVolume(ResizeVolumeRequest req, StreamObserver<ResizeVolumeResponse> out) {
+    Calls.unary(out, () -> volumes.resize(req));
+  }
+
+  @Override
+  public void attachVolume(AttachVolumeRequest req, StreamObserver<AttachVolumeResponse> out) {
+    Calls.unary(out, () -> volumes.attach(req));
+  }
+
+  @Override
+  public void detachVolume(DetachVolumeRequest req, StreamObserver<DetachVolumeResponse> out) {
+    Calls.unary(out, () -> volumes.detach(req));
+  }
+
+  @Override
+  public void exposePort(ExposePortRequest req, StreamObserver<ExposePortResponse> out) {
+    Calls.unary(out, () -> previews.expose(req));
+  }
+
+  @Override
+  public void unexposePort(UnexposePortRequest req, StreamObserver<UnexposePortResponse> out) {
+    Calls.unary(out, () -> previews.unexpose(req));
+  }
+
+  @Override
+  public void listExposedPorts(
+      ListExposedPortsRequest req, StreamObserver<ListExposedPortsResponse> out) {
+    Calls.unary(out, () -> previews.exposed(req));
+  }
+
+  @Override
+  public void createPreviewUrl(
+      CreatePreviewUrlRequest req, StreamObserver<CreatePreviewUrlResponse> out) {
+    Calls.unary(out, () -> previews.create(req));
+  }
+
+  @Override
+  public void getPreviewUrl(GetPreviewUrlRequest req, StreamObserver<GetPreviewUrlResponse> out) {
+    Calls.unary(out, () -> previews.get(req));
+  }
+
+  @Override
+  public void listPreviewUrls(
+      ListPreviewUrlsRequest req, StreamObserver<ListPreviewUrlsResponse> out) {
+    Calls.unary(out, () -> previews.list(req));
+  }
+
+  @Override
+  public void bindPreviewUrl(
+      BindPreviewUrlRequest req, StreamObserver<BindPreviewUrlResponse> out) {
+    Calls.unary(out, () -> previews.bind(req));
+  }
+
+  @Override
+  public void unbindPreviewUrl(
+      UnbindPreviewUrlRequest req, StreamObserver<UnbindPreviewUrlResponse> out) {
+    Calls.unary(out, () -> previews.unbind(req));
+  }
+
+  @Override
+  public void deletePreviewUrl(
+      DeletePreviewUrlRequest req, StreamObserver<DeletePreviewUrlResponse> out) {
+    Calls.unary(out, () -> previews.delete(req));
   }
 
   @Override
@@ -117,8 +216,12 @@ public final class ControlPlaneService extends SandboxServiceGrpc.SandboxService
           }
           s.removeListener(listener);
         });
-    s.addListener(listener);
-    listener.accept(sessions.view(s));
+    // state changes fire under the session's lock: holding it here, no change can slip between
+    // the first snapshot and the listener, nor reach the client before that snapshot
+    synchronized (s) {
+      s.addListener(listener);
+      listener.accept(sessions.view(s));
+    }
     synchronized (lock) {
       if (done[0]) {
         s.removeListener(listener);
@@ -301,6 +404,17 @@ public final class ControlPlaneService extends SandboxServiceGrpc.SandboxService
                             .setName("local engine")
                             .build()))
                 .build());
+  }
+
+  @Override
+  public void updateSSHAuthorizedKeys(
+      UpdateSSHAuthorizedKeysRequest req, StreamObserver<UpdateSSHAuthorizedKeysResponse> out) {
+    Calls.unary(
+        out,
+        () -> {
+          sessions.updateSshKeys(req.getSessionId(), req.getSshAuthorizedKeysList());
+          return UpdateSSHAuthorizedKeysResponse.getDefaultInstance();
+        });
   }
 
   @Override

@@ -12,18 +12,18 @@ import java.util.concurrent.locks.LockSupport;
  * command itself. Signals go to the command's whole group, never to nsenter, so the exit status
  * nsenter relays is the command's own. Thread-safe.
  */
-final class RunningProcess {
+public final class RunningProcess {
 
   private final Process process;
   private final boolean direct;
   private volatile long commandPid = -1;
 
-  RunningProcess(Process process, boolean direct) {
+  public RunningProcess(Process process, boolean direct) {
     this.process = process;
     this.direct = direct;
   }
 
-  Process process() {
+  public Process process() {
     return process;
   }
 
@@ -64,7 +64,7 @@ final class RunningProcess {
   }
 
   /** Signals the command's process group (names like {@code TERM}, {@code KILL}). */
-  void signalGroup(String signal) {
+  public void signalGroup(String signal) {
     long pid = commandPid(2000);
     if (pid <= 0) {
       return;

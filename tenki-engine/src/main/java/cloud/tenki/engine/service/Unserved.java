@@ -19,33 +19,12 @@ import java.util.Set;
 public final class Unserved {
 
   /** SandboxService methods the local engine does not serve yet. */
-  static final Set<String> CONTROL_PLANE =
-      Set.of(
-          "CreateVolume",
-          "GetVolume",
-          "ListVolumes",
-          "UpdateVolume",
-          "DeleteVolume",
-          "ResizeVolume",
-          "AttachVolume",
-          "DetachVolume",
-          "ExposePort",
-          "UnexposePort",
-          "ListExposedPorts",
-          "CreatePreviewUrl",
-          "DeletePreviewUrl",
-          "BindPreviewUrl",
-          "UnbindPreviewUrl",
-          "ListPreviewUrls",
-          "GetPreviewUrl",
-          "UpdateSSHAuthorizedKeys");
+  static final Set<String> CONTROL_PLANE = Set.of();
 
   private Unserved() {}
 
   static String message(String fullMethodName) {
-    return fullMethodName
-        + " is not served by the local Tenki engine yet (volumes, ports, preview URLs and SSH come"
-        + " in a later version)";
+    return fullMethodName + " is not served by the local Tenki engine";
   }
 
   /** The control-plane definition with every unserved method answering UNIMPLEMENTED. */

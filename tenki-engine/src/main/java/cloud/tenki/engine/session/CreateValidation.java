@@ -48,11 +48,6 @@ final class CreateValidation {
               "the local Tenki engine does not serve snapshots, registry images or templates yet")
           .asRuntimeException();
     }
-    if (req.getVolumesCount() > 0) {
-      throw Status.UNIMPLEMENTED
-          .withDescription("the local Tenki engine does not serve volumes yet")
-          .asRuntimeException();
-    }
     r.name = req.getName();
     r.ownerId = req.getOwnerId().isEmpty() ? "local" : req.getOwnerId();
     r.ownerType = req.getOwnerType().isEmpty() ? "USER" : req.getOwnerType();
@@ -62,6 +57,7 @@ final class CreateValidation {
     r.inbound = req.hasAllowInbound() && req.getAllowInbound();
     r.outboundRequested = req.hasAllowOutbound() && req.getAllowOutbound();
     r.tags = new ArrayList<>(normalizeTags(req.getTagsList()));
+    r.sshAuthorizedKeys = new ArrayList<>(sshKeys(req.getSshAuthorizedKeysList()));
     r.metadata.putAll(req.getMetadataMap());
     r.env.putAll(req.getEnvMap());
     r.env.putAll(req.getSetupEnvMap());
@@ -75,6 +71,25 @@ final class CreateValidation {
       if (!v.isEmpty()) {
         out.add(v);
       }
+    }
+    return new ArrayList<>(out);
+  }
+
+  /** Trimmed, non-empty, de-duplicated authorized key lines; each must be one line. */
+  static List<String> sshKeys(List<String> keys) {
+    LinkedHashSet<String> out = new LinkedHashSet<>();
+    for (String k : keys) {
+      String v = k.strip();
+      if (v.isEmpty()) {
+        continue;
+      }
+      if (v.contains("\n") || v.contains("\r") || v.length() > 16 * 1024) {
+        throw invalid("ssh_authorized_keys entries must be single OpenSSH public key lines");
+      }
+      out.add(v);
+    }
+    if (out.size() > 256) {
+      throw invalid("ssh_authorized_keys holds at most 256 keys");
     }
     return new ArrayList<>(out);
   }

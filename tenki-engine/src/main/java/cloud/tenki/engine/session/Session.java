@@ -59,6 +59,11 @@ public final class Session {
     return Map.copyOf(record.env);
   }
 
+  /** The public keys (OpenSSH lines) that may log in over SSH besides engine certificates. */
+  public synchronized List<String> sshAuthorizedKeys() {
+    return List.copyOf(record.sshAuthorizedKeys);
+  }
+
   /** Whether the last disk check found the sandbox over its quota. */
   public boolean overDiskQuota() {
     return overDiskQuota;

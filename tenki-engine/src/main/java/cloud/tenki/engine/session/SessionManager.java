@@ -42,6 +42,12 @@ public final class SessionManager implements AutoCloseable {
   private final AtomicInteger nextUid;
   private final LifetimeKeeper keeper;
   private final Map<String, String> engineMetadata;
+  private final List<java.util.function.Consumer<String>> terminationListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<java.util.function.Consumer<Session>> startListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile java.util.function.BiConsumer<Session, CreateSessionRequest> preparer =
+      (s, r) -> {};
 
   /** Loads the sessions found in the state directory and starts the lifetime clock. */
   public SessionManager(EngineSettings settings, Map<String, String> engineMetadata)
@@ -145,6 +151,12 @@ public final class SessionManager implements AutoCloseable {
     synchronized (s) {
       store.save(r);
       try {
+        preparer.accept(s, req);
+      } catch (io.grpc.StatusRuntimeException e) {
+        finishTermination(s, "create failed: " + e.getStatus().getDescription());
+        throw e;
+      }
+      try {
         Rootfs.create(
             s.sandbox.rootfs(),
             "tenki-" + r.id.substring(0, 8),
@@ -152,6 +164,7 @@ public final class SessionManager implements AutoCloseable {
             r.hostUid,
             settings.launcher().sandboxUid());
         s.sandbox.start();
+        started(s);
       } catch (IOException | RuntimeException e) {
         // the details name host paths and tools: they go to the engine's log, not to clients
         LOG.warn("sandbox {} failed to start: {}", r.id, e.getMessage());
@@ -242,6 +255,7 @@ public final class SessionManager implements AutoCloseable {
       changeState(s, SessionState.SESSION_STATE_RESUMING);
       try {
         s.sandbox.start();
+        started(s);
       } catch (IOException | RuntimeException e) {
         changeState(s, SessionState.SESSION_STATE_PAUSED);
         LOG.warn("sandbox {} failed to resume: {}", id, e.getMessage());
@@ -289,6 +303,37 @@ public final class SessionManager implements AutoCloseable {
     s.record.terminatedAt = settings.clock().instant();
     s.record.terminalError = error;
     changeState(s, SessionState.SESSION_STATE_TERMINATED);
+    // outside the session's lock: listeners take their own locks
+    String id = s.id();
+    cloud.tenki.engine.sandbox.IoThreads.POOL.execute(
+        () -> terminationListeners.forEach(l -> l.accept(id)));
+  }
+
+  private void started(Session s) {
+    for (java.util.function.Consumer<Session> l : startListeners) {
+      l.accept(s);
+    }
+  }
+
+  /**
+   * Registers a listener called (under the session's lock) each time a session's sandbox has
+   * started, before the session is reported running; it must not call back into this manager.
+   */
+  public void addStartListener(java.util.function.Consumer<Session> listener) {
+    startListeners.add(listener);
+  }
+
+  /**
+   * Sets what runs for a new session before its sandbox starts (for example recording the volumes
+   * the request attaches); a status it throws fails the create.
+   */
+  public void setCreatePreparer(java.util.function.BiConsumer<Session, CreateSessionRequest> p) {
+    this.preparer = p;
+  }
+
+  /** Registers a listener told (asynchronously) the id of every session that terminates. */
+  public void addTerminationListener(java.util.function.Consumer<String> listener) {
+    terminationListeners.add(listener);
   }
 
   /** Moves the session's deadline later. */
@@ -345,6 +390,20 @@ public final class SessionManager implements AutoCloseable {
           r.timeoutAt = t;
         }
       }
+      changed(s);
+    }
+    return s;
+  }
+
+  /** Replaces the session's SSH authorized keys. */
+  public Session updateSshKeys(String id, List<String> keys) {
+    List<String> clean = CreateValidation.sshKeys(keys);
+    Session s = get(id);
+    synchronized (s) {
+      if (s.record.state == SessionState.SESSION_STATE_TERMINATED) {
+        throw wrongState(s, "update SSH keys of");
+      }
+      s.record.sshAuthorizedKeys = new ArrayList<>(clean);
       changed(s);
     }
     return s;

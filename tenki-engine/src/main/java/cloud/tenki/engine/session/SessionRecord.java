@@ -42,6 +42,7 @@ final class SessionRecord {
   boolean outboundRequested;
   boolean outbound;
   List<String> tags = new ArrayList<>();
+  List<String> sshAuthorizedKeys = new ArrayList<>();
   Map<String, String> metadata = new LinkedHashMap<>();
   Map<String, String> env = new LinkedHashMap<>();
 
@@ -82,6 +83,9 @@ final class SessionRecord {
     for (int i = 0; i < tags.size(); i++) {
       p.setProperty("tag." + i, tags.get(i));
     }
+    for (int i = 0; i < sshAuthorizedKeys.size(); i++) {
+      p.setProperty("ssh_key." + i, sshAuthorizedKeys.get(i));
+    }
     metadata.forEach((k, v) -> p.setProperty("metadata." + k, v));
     env.forEach((k, v) -> p.setProperty("env." + k, v));
     return p;
@@ -118,6 +122,9 @@ final class SessionRecord {
     r.outbound = Boolean.parseBoolean(p.getProperty("outbound"));
     for (int i = 0; p.getProperty("tag." + i) != null; i++) {
       r.tags.add(p.getProperty("tag." + i));
+    }
+    for (int i = 0; p.getProperty("ssh_key." + i) != null; i++) {
+      r.sshAuthorizedKeys.add(p.getProperty("ssh_key." + i));
     }
     for (String key : new java.util.TreeSet<>(p.stringPropertyNames())) {
       if (key.startsWith("metadata.")) {
