@@ -32,12 +32,12 @@ ARCHIVE = TARGET / "tenki-mcp-server.jsa"
 RESULTS = HERE / "results"
 NODE_BASELINE = "@tenkicloud/mcp (node)"
 STALE = "launch flags, stale archive"
-SLUGS = {"java -jar (JVM defaults)": "jvm_defaults", "C1+SerialGC, no archive": "c1_serial",
-         "archive+SerialGC (C2 on)": "archive_serial", "launcher (shipped)": "launcher",
+SLUGS = {"java -jar (JVM defaults)": "jvm_defaults", "launcher, TENKI_MCP_CDS=off": "no_archive",
+         "launch flags + C1 only": "archive_c1", "launcher (shipped)": "launcher",
          STALE: "launch_flags_stale_archive", NODE_BASELINE: "node_tenkicloud_mcp"}
 
 # The JVM options target/tenki-mcp-server (the launcher) starts the jar with, besides the archive.
-FAST_JIT = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms32m"]
+FAST_JIT = ["-XX:+UseSerialGC", "-Xms32m"]
 JVM_LOG_TO_STDERR = ["-Xlog:disable", "-Xlog:all=warning:stderr"]
 
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
@@ -107,13 +107,12 @@ def stale_jar():
 def java_variants():
     archive = ["-XX:SharedArchiveFile=" + str(ARCHIVE)]
     return {
-        "java -jar (JVM defaults)": [java(), "-jar", str(JAR)],
-        "C1+SerialGC, no archive": [java(), *FAST_JIT, *JVM_LOG_TO_STDERR, "-jar", str(JAR)],
-        "archive+SerialGC (C2 on)": [java(), *archive, "-XX:+UseSerialGC", *JVM_LOG_TO_STDERR,
-                                     "-jar", str(JAR)],
-        "launcher (shipped)": [str(LAUNCHER)],
-        STALE: [java(), *archive, *FAST_JIT, *JVM_LOG_TO_STDERR,
-                                        "-jar", str(stale_jar())],
+        "java -jar (JVM defaults)": ([java(), "-jar", str(JAR)], {}),
+        "launcher, TENKI_MCP_CDS=off": ([str(LAUNCHER)], {"TENKI_MCP_CDS": "off"}),
+        "launch flags + C1 only": ([java(), *archive, *FAST_JIT, "-XX:TieredStopAtLevel=1",
+                                    *JVM_LOG_TO_STDERR, "-jar", str(JAR)], {}),
+        "launcher (shipped)": ([str(LAUNCHER)], {}),
+        STALE: ([java(), *archive, *FAST_JIT, *JVM_LOG_TO_STDERR, "-jar", str(stale_jar())], {}),
     }
 
 
@@ -168,7 +167,8 @@ def main():
     if not JAR.exists() or not ARCHIVE.exists() or not LAUNCHER.exists():
         sys.exit("build first: ./mvnw -q -pl tenki-mcp-server -am package -DskipTests")
     print("load average at start: %.2f %.2f %.2f" % os.getloadavg())
-    variants = {name: (command, clean_env()) for name, command in java_variants().items()}
+    variants = {name: (command, {**clean_env(), **extra})
+                for name, (command, extra) in java_variants().items()}
     if not args.no_node:
         baseline = node_baseline()
         if baseline:
