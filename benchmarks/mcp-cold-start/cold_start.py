@@ -2,13 +2,16 @@
 """Cold start of tenki-mcp-server over stdio: process spawn to the tools/list reply.
 
 Each run spawns a fresh server, sends initialize, waits for its answer, sends
-notifications/initialized and tools/list, and stops the clock at the tools/list reply,
-as an MCP client does. Variants of the Java server (plain, C1-only JIT, AppCDS archive)
-run interleaved with the Node baseline, @tenkicloud/mcp, in the same session, and the
-report gives medians and ratios to the baseline.
+notifications/initialized and tools/list, and stops the clock at the tools/list reply, as an
+MCP client does. Every line the server writes to stdout must parse as JSON-RPC, so a JVM
+warning on stdout fails the run. The shipped jar (real sandbox tools; nothing starts before
+the first tool call) runs in several JVM configurations, interleaved run by run with the
+baseline, Tenki's own Node server @tenkicloud/mcp, in the same session; the report gives
+medians, p10/p90 and each median's ratio to the baseline's.
 
 Prerequisite: ./mvnw -q -pl tenki-mcp-server -am package -DskipTests
-(the server runs with the test tool source, since the shipped jar has no tools yet).
+(which writes target/tenki-mcp-server.jar, the launcher target/tenki-mcp-server that MCP clients
+run, and the launcher's class-data-sharing archive target/tenki-mcp-server.jsa beside them).
 """
 import argparse
 import json
@@ -22,12 +25,20 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-MODULE = ROOT / "tenki-mcp-server"
-JAR = MODULE / "target" / "tenki-mcp-server.jar"
-TEST_CLASSES = MODULE / "target" / "test-classes"
-MAIN = "cloud.tenki.mcp.testing.TestServerMain"
+TARGET = ROOT / "tenki-mcp-server" / "target"
+JAR = TARGET / "tenki-mcp-server.jar"
+LAUNCHER = TARGET / "tenki-mcp-server"
+ARCHIVE = TARGET / "tenki-mcp-server.jsa"
 RESULTS = HERE / "results"
-ARCHIVE = RESULTS / "tenki-mcp-server.jsa"
+NODE_BASELINE = "@tenkicloud/mcp (node)"
+STALE = "launch flags, stale archive"
+SLUGS = {"java -jar (JVM defaults)": "jvm_defaults", "launcher, TENKI_MCP_CDS=off": "no_archive",
+         "launch flags + C1 only": "archive_c1", "launcher (shipped)": "launcher",
+         STALE: "launch_flags_stale_archive", NODE_BASELINE: "node_tenkicloud_mcp"}
+
+# The JVM options target/tenki-mcp-server (the launcher) starts the jar with, besides the archive.
+FAST_JIT = ["-XX:+UseSerialGC", "-Xms32m"]
+JVM_LOG_TO_STDERR = ["-Xlog:disable", "-Xlog:all=warning:stderr"]
 
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
               "params": {"protocolVersion": "2025-06-18", "capabilities": {},
@@ -45,7 +56,10 @@ def read_response(stdout, wanted_id, deadline):
         raw = stdout.readline()
         if not raw:
             raise RuntimeError("server closed stdout before answering id %s" % wanted_id)
-        message = json.loads(raw)
+        try:
+            message = json.loads(raw)
+        except ValueError:
+            raise RuntimeError("stdout carried a line that is not JSON: %r" % raw[:200])
         if message.get("id") == wanted_id:
             return message
     raise RuntimeError("timed out")
@@ -54,7 +68,7 @@ def read_response(stdout, wanted_id, deadline):
 def one_run(command, env):
     start = time.perf_counter()
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, env=env)
+                               stderr=subprocess.PIPE, env=env)
     try:
         deadline = time.monotonic() + 30
         process.stdin.write(line(INITIALIZE))
@@ -66,47 +80,40 @@ def one_run(command, env):
         elapsed = (time.perf_counter() - start) * 1000
         tools = len(reply["result"]["tools"])
         process.stdin.close()
+        rest = process.stdout.read()
+        for raw in rest.splitlines():
+            json.loads(raw)  # stdout stays JSON-RPC until the end
+        stderr = process.stderr.read().decode(errors="replace")
         process.wait(timeout=30)
-        return elapsed, tools
+        return elapsed, tools, stderr
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
 
 
-TOOLS_JAR = RESULTS / "test-tools.jar"
+def java():
+    return shutil.which("java") or "java"
 
 
-def package_test_tools():
-    """CDS archives only cover class paths of jars, so the test tool source goes into one."""
+def stale_jar():
+    """A copy of the jar (new mtime): the shipped archive no longer matches it, as after a copy."""
     RESULTS.mkdir(exist_ok=True)
-    jar = shutil.which("jar") or "jar"
-    subprocess.run([jar, "cf", str(TOOLS_JAR), "-C", str(TEST_CLASSES), "cloud/tenki/mcp/testing"],
-                   check=True)
+    copy = RESULTS / "tenki-mcp-server-copy.jar"
+    shutil.copyfile(JAR, copy)
+    return copy
 
 
-def java_command(extra):
-    java = shutil.which("java") or "java"
-    classpath = os.pathsep.join([str(JAR), str(TOOLS_JAR)])
-    return [java, *extra, "-cp", classpath, MAIN]
-
-
-def train_archive():
-    """A dynamic AppCDS archive (JDK 13+) written at exit of one representative session."""
-    RESULTS.mkdir(exist_ok=True)
-    if ARCHIVE.exists():
-        ARCHIVE.unlink()
-    command = java_command(["-XX:ArchiveClassesAtExit=" + str(ARCHIVE)])
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL)
-    call = {"jsonrpc": "2.0", "id": 3, "method": "tools/call",
-            "params": {"name": "echo", "arguments": {"text": "train"}}}
-    process.stdin.write(line(INITIALIZE) + line(INITIALIZED) + line(LIST) + line(call))
-    process.stdin.close()
-    process.stdout.read()
-    process.wait(timeout=60)
-    if not ARCHIVE.exists():
-        raise RuntimeError("the JVM wrote no archive")
+def java_variants():
+    archive = ["-XX:SharedArchiveFile=" + str(ARCHIVE)]
+    return {
+        "java -jar (JVM defaults)": ([java(), "-jar", str(JAR)], {}),
+        "launcher, TENKI_MCP_CDS=off": ([str(LAUNCHER)], {"TENKI_MCP_CDS": "off"}),
+        "launch flags + C1 only": ([java(), *archive, *FAST_JIT, "-XX:TieredStopAtLevel=1",
+                                    *JVM_LOG_TO_STDERR, "-jar", str(JAR)], {}),
+        "launcher (shipped)": ([str(LAUNCHER)], {}),
+        STALE: ([java(), *archive, *FAST_JIT, *JVM_LOG_TO_STDERR, "-jar", str(stale_jar())], {}),
+    }
 
 
 def node_baseline():
@@ -123,53 +130,62 @@ def node_baseline():
     return [node, str(entry)], env
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--no-node", action="store_true", help="skip the Node baseline")
-    args = parser.parse_args()
-    if not JAR.exists() or not TEST_CLASSES.exists():
-        sys.exit("build first: ./mvnw -q -pl tenki-mcp-server -am package -DskipTests")
-    package_test_tools()
-    train_archive()
-    fast_jit = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
-    cds = ["-XX:SharedArchiveFile=" + str(ARCHIVE), "-Xshare:auto"]
-    variants = {
-        "java (defaults)": (java_command([]), None),
-        "java C1+SerialGC": (java_command(fast_jit), None),
-        "java AppCDS": (java_command(cds), None),
-        "java AppCDS+C1+SerialGC": (java_command(cds + fast_jit), None),
-    }
-    if not args.no_node:
-        baseline = node_baseline()
-        if baseline:
-            variants["@tenkicloud/mcp (node)"] = baseline
-    times = {name: [] for name in variants}
-    tool_counts = {}
-    for name, (command, env) in variants.items():  # warm the page cache once
-        one_run(command, env)
-    for _ in range(args.runs):
-        for name, (command, env) in variants.items():
-            elapsed, tools = one_run(command, env)
-            times[name].append(elapsed)
-            tool_counts[name] = tools
-    node_median = statistics.median(times["@tenkicloud/mcp (node)"]) \
-        if "@tenkicloud/mcp (node)" in times else None
-    java_version = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr
-    print("spawn -> tools/list reply over stdio, %d runs each, interleaved" % args.runs)
-    print("java: " + java_version.splitlines()[0])
-    if node_median:
-        node_version = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
-        print("node: " + node_version.strip())
-    print("%-26s %8s %8s %8s %6s %s" % ("variant", "median", "p10", "p90", "tools", "vs node"))
+def clean_env():
+    """The Java server without Tenki settings from the caller's shell (it lists tools anyway)."""
+    return {k: v for k, v in os.environ.items()
+            if not k.startswith("TENKI_") and k not in ("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")}
+
+
+def report(times, tool_counts, notes, runs):
+    baseline = statistics.median(times[NODE_BASELINE]) if NODE_BASELINE in times else None
+    print("spawn -> tools/list reply over stdio, %d runs each, interleaved" % runs)
+    print("java: " + subprocess.run([java(), "-version"], capture_output=True,
+                                    text=True).stderr.splitlines()[0])
+    if baseline:
+        print("node: " + subprocess.run(["node", "--version"], capture_output=True,
+                                        text=True).stdout.strip())
+    print("%-30s %8s %8s %8s %6s %s" % ("variant", "median", "p10", "p90", "tools", "vs node"))
     for name, samples in times.items():
         samples.sort()
         p10 = samples[max(0, len(samples) // 10)]
         p90 = samples[min(len(samples) - 1, (len(samples) * 9) // 10)]
         median = statistics.median(samples)
-        ratio = "%.2f" % (median / node_median) if node_median else "-"
-        print("%-26s %6.0fms %6.0fms %6.0fms %6d %s" % (name, median, p10, p90,
+        ratio = "%.2f" % (median / baseline) if baseline else "-"
+        print("%-30s %6.0fms %6.0fms %6.0fms %6d %s" % (name, median, p10, p90,
                                                           tool_counts[name], ratio))
+        print("RESULT cold_start variant=%s median_ms=%.0f p90_ms=%.0f ratio_to_node=%s"
+              % (SLUGS.get(name, name), median, p90, ratio))
+    for name, text in notes.items():
+        print("stderr of '%s' (first run): %s" % (name, text.strip().replace("\n", " | ")))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--no-node", action="store_true", help="skip the Node baseline")
+    args = parser.parse_args()
+    if not JAR.exists() or not ARCHIVE.exists() or not LAUNCHER.exists():
+        sys.exit("build first: ./mvnw -q -pl tenki-mcp-server -am package -DskipTests")
+    print("load average at start: %.2f %.2f %.2f" % os.getloadavg())
+    variants = {name: (command, {**clean_env(), **extra})
+                for name, (command, extra) in java_variants().items()}
+    if not args.no_node:
+        baseline = node_baseline()
+        if baseline:
+            variants[NODE_BASELINE] = baseline
+    times = {name: [] for name in variants}
+    tool_counts = {}
+    notes = {}
+    for name, (command, env) in variants.items():  # warm the page cache once
+        _, _, stderr = one_run(command, env)
+        notes[name] = stderr
+    for _ in range(args.runs):
+        for name, (command, env) in variants.items():
+            elapsed, tools, _ = one_run(command, env)
+            times[name].append(elapsed)
+            tool_counts[name] = tools
+    report(times, tool_counts, {STALE: notes[STALE]}, args.runs)
+    print("load average at end: %.2f %.2f %.2f" % os.getloadavg())
 
 
 if __name__ == "__main__":

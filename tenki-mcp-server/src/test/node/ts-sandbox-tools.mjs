@@ -1,10 +1,13 @@
 // Drives the shipped tenki-mcp-server (real sandbox tools on the embedded local engine) with the
-// official TypeScript MCP client over stdio. One JSON line per check on stdout, then
+// official TypeScript MCP client over stdio, or over Streamable HTTP when the first argument is
+// the server's URL. One JSON line per check on stdout, then
 // {"done":true,"failed":N}. The client validates every structuredContent against the tool's
 // outputSchema, so each successful call also checks the toolkit's schemas.
 //   node ts-sandbox-tools.mjs <command> [args...]
+//   node ts-sandbox-tools.mjs http://127.0.0.1:PORT/mcp      (TENKI_MCP_HTTP_TOKEN: bearer token)
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 const [command, ...args] = process.argv.slice(2);
 let failed = 0;
@@ -29,9 +32,16 @@ function expect(condition, message) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const text = (result) => result.content.filter((c) => c.type === 'text').map((c) => c.text).join('');
 
-const transport = new StdioClientTransport({ command, args, stderr: 'pipe' });
 let serverStderr = '';
-transport.stderr.on('data', (chunk) => { serverStderr += chunk.toString(); });
+let transport;
+if (/^https?:\/\//.test(command)) {
+  const token = process.env.TENKI_MCP_HTTP_TOKEN;
+  const requestInit = token ? { headers: { Authorization: 'Bearer ' + token } } : undefined;
+  transport = new StreamableHTTPClientTransport(new URL(command), { requestInit });
+} else {
+  transport = new StdioClientTransport({ command, args, stderr: 'pipe' });
+  transport.stderr.on('data', (chunk) => { serverStderr += chunk.toString(); });
+}
 const client = new Client({ name: 'ts-sandbox-tools', version: '1.0.0' });
 
 async function call(name, argumentsObject, options) {

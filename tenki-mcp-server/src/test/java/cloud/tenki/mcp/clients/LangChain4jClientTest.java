@@ -16,6 +16,7 @@ import dev.langchain4j.mcp.client.transport.stdio.StdioMcpTransport;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The Java {@code langchain4j-mcp} client against the server over stdio and Streamable HTTP. */
@@ -46,6 +47,69 @@ class LangChain4jClientTest {
       }
       assertThat(harness.tools.calls).isNotEmpty();
     }
+  }
+
+  @Test
+  void realSandboxToolsOverStdio() throws Exception {
+    McpTransport transport =
+        new StdioMcpTransport.Builder()
+            .command(ServerProcess.shippedServerCommand())
+            .logEvents(false)
+            .build();
+    try (McpClient client = client(transport)) {
+      exerciseSandboxTools(client);
+    }
+  }
+
+  @Test
+  void realSandboxToolsOverStreamableHttp() throws Exception {
+    try (ServerProcess server =
+        ServerProcess.startShipped(List.of("--http", "--port", "0"), Map.of())) {
+      String line = server.awaitStderr("listening on ", Duration.ofSeconds(60));
+      McpTransport transport =
+          new StreamableHttpMcpTransport.Builder()
+              .url(line.substring(line.indexOf("listening on ") + "listening on ".length()))
+              .timeout(Duration.ofSeconds(60))
+              .build();
+      try (McpClient client = client(transport)) {
+        exerciseSandboxTools(client);
+      }
+    }
+  }
+
+  private static void exerciseSandboxTools(McpClient client) {
+    assertThat(client.listTools())
+        .extracting(ToolSpecification::name)
+        .contains("run_command", "run_code", "read_file", "write_file", "list_files");
+    ToolExecutionResult hi =
+        client.executeTool(
+            ToolExecutionRequest.builder()
+                .name("run_command")
+                .arguments("{\"command\":\"echo hi; echo oops >&2\"}")
+                .build());
+    assertThat(hi.isError()).isFalse();
+    assertThat(hi.resultText()).contains("hi").contains("oops");
+    client.executeTool(
+        ToolExecutionRequest.builder()
+            .name("write_file")
+            .arguments("{\"path\":\"notes/lc4j.txt\",\"content\":\"from langchain4j\\n\"}")
+            .build());
+    ToolExecutionResult read =
+        client.executeTool(
+            ToolExecutionRequest.builder()
+                .name("read_file")
+                .arguments("{\"path\":\"notes/lc4j.txt\"}")
+                .build());
+    assertThat(read.resultText()).contains("from langchain4j");
+    assertThatThrownBy(
+            () ->
+                client.executeTool(
+                    ToolExecutionRequest.builder()
+                        .name("run_command")
+                        .arguments("{\"command\":42}")
+                        .build()))
+        .isInstanceOf(ToolExecutionException.class)
+        .hasMessageContaining("command");
   }
 
   private static McpClient client(McpTransport transport) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +38,24 @@ class TypeScriptSandboxToolsTest {
     NodeTools.requirePackage("@modelcontextprotocol/sdk");
     List<String> command = new ArrayList<>(List.of(node, "ts-sandbox-tools.mjs"));
     command.addAll(ServerProcess.shippedServerCommand());
-    NodeTools.Result result = NodeTools.run(command, NodeTools.DIR, Duration.ofMinutes(3));
+    expectEveryCheckPassed(NodeTools.run(command, NodeTools.DIR, Duration.ofMinutes(3)));
+  }
+
+  @Test
+  void everySandboxToolThroughTheOfficialClientOverStreamableHttp() throws Exception {
+    String node = NodeTools.node();
+    NodeTools.requirePackage("@modelcontextprotocol/sdk");
+    try (ServerProcess server =
+        ServerProcess.startShipped(List.of("--http", "--port", "0"), Map.of())) {
+      String line = server.awaitStderr("listening on ", Duration.ofSeconds(60));
+      String url = line.substring(line.indexOf("listening on ") + "listening on ".length());
+      expectEveryCheckPassed(
+          NodeTools.run(
+              List.of(node, "ts-sandbox-tools.mjs", url), NodeTools.DIR, Duration.ofMinutes(3)));
+    }
+  }
+
+  private static void expectEveryCheckPassed(NodeTools.Result result) throws Exception {
     List<String> passed = new ArrayList<>();
     for (String line : result.stdout().split("\n")) {
       if (!line.startsWith("{")) {

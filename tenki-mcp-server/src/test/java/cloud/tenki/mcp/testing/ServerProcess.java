@@ -40,6 +40,20 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
+   * Starts the shipped server (real sandbox tools) with the given arguments and environment; Tenki
+   * settings inherited from the caller's environment are dropped first.
+   */
+  public static ServerProcess startShipped(List<String> args, Map<String, String> env)
+      throws IOException {
+    List<String> command = new ArrayList<>(shippedServerCommand());
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(name -> name.startsWith("TENKI_"));
+    builder.environment().putAll(env);
+    return new ServerProcess(builder.start());
+  }
+
+  /**
    * The command that starts the shipped server ({@link cloud.tenki.mcp.cli.Main}, real sandbox
    * tools) with this JVM and the test class path.
    */

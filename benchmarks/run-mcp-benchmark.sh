@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# MCP server benchmarks against one standalone local engine (as root, with bubblewrap):
+# run_command "echo hi" latency through tenki-mcp-server (stdio, its launcher) next to the bare
+# SDK exec and to @tenkicloud/mcp's tenki_exec, interleaved; then 1 GiB of stdout through
+# run_command with the server's resident-memory growth.
+#   benchmarks/run-mcp-benchmark.sh [--calls 300] [--warmup 50] [--stream-bytes 1073741824]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cp_file="$PWD/benchmarks/target/mcp-classpath.txt"
+./mvnw -q -pl tenki-engine,tenki-mcp-server,benchmarks -am package dependency:build-classpath \
+  -DskipTests -DskipNpm -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime
+node_dir=benchmarks/mcp-cold-start
+[ -d "$node_dir/node_modules/@tenkicloud/mcp" ] || (cd "$node_dir" && npm ci --silent)
+exec java -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "benchmarks/target/classes:$(cat "$cp_file")" \
+  cloud.tenki.benchmarks.mcp.McpToolCallBenchmark \
+  --engine-jar tenki-engine/target/tenki-engine.jar \
+  --server tenki-mcp-server/target/tenki-mcp-server \
+  --node-mcp "$node_dir/node_modules/@tenkicloud/mcp/dist/index.js" "$@"
