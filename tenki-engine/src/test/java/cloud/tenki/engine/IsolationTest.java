@@ -73,6 +73,27 @@ class IsolationTest {
   @EnumSource(
       value = Isolation.class,
       names = {"BWRAP", "UNSHARE"})
+  void sandboxLoopbackIsUpAndPrivate(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = start(isolation);
+    // a server inside the sandbox is reachable on the sandbox's own 127.0.0.1
+    var r =
+        sb.run(
+            "bash",
+            "-c",
+            "python3 -m http.server 8765 --bind 127.0.0.1 >/dev/null 2>&1 & "
+                + "for i in $(seq 100); do "
+                + "(exec 3<>/dev/tcp/127.0.0.1/8765) 2>/dev/null && { echo reached; break; }; "
+                + "sleep 0.05; done; "
+                + "(exec 3<>/dev/tcp/127.0.0.1/1) 2>&1; kill %1");
+    assertThat(r.out()).contains("reached");
+    // a closed port is refused, not unreachable: the interface is up
+    assertThat(r.out()).contains("Connection refused").doesNotContain("unreachable");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
   void plantedLinksResolveInsideTheSandbox(Isolation isolation) throws Exception {
     EngineClient.Sandbox sb = start(isolation);
     String secret = hostDir.resolve("secret.txt").toString();

@@ -13,9 +13,15 @@ import java.util.Optional;
  */
 public final class UnshareLauncher implements Launcher {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(UnshareLauncher.class);
+  private static volatile boolean warnedNoIp;
+
   private static final String SETUP =
       "set -e\n"
-          + "R=$1; H=$2; SHM=$3; shift 3\n"
+          + "R=$1; H=$2; SHM=$3; IP=$4; shift 4\n"
+          // a new network namespace starts with its loopback down (bubblewrap brings it up itself)
+          + "if [ -n \"$IP\" ]; then \"$IP\" link set lo up; fi\n"
           + "mount --rbind \"$R\" \"$R\"\n"
           + "while [ $# -gt 0 ]; do\n"
           + "  d=\"$R$2\"\n"
@@ -82,7 +88,8 @@ public final class UnshareLauncher implements Launcher {
             "tenki-setup",
             cfg.rootfs().toString(),
             cfg.hostname(),
-            Long.toString(Rootfs.shmBytes(cfg.limits()))));
+            Long.toString(Rootfs.shmBytes(cfg.limits())),
+            ipCommand()));
     for (String[] bind : Rootfs.readOnlyBinds()) {
       argv.add(bind[0]);
       argv.add(bind[1]);
@@ -97,6 +104,19 @@ public final class UnshareLauncher implements Launcher {
       throw new IOException("unshare started but its sandbox init vanished");
     }
     return new SandboxInit(p, child.get().pid());
+  }
+
+  /** The host's {@code ip} (iproute2), or "" with a one-time warning when there is none. */
+  private static String ipCommand() {
+    Optional<java.nio.file.Path> ip = HostSystem.which("ip");
+    if (ip.isEmpty() && !warnedNoIp) {
+      warnedNoIp = true;
+      LOG.warn(
+          "no ip command (iproute2) on this host: sandboxes started with unshare have no loopback"
+              + " network, so servers inside them cannot be reached; install iproute2 or"
+              + " bubblewrap");
+    }
+    return ip.map(Object::toString).orElse("");
   }
 
   @Override
