@@ -337,6 +337,8 @@ public final class LocalEngine implements AutoCloseable {
     int maxProcesses = 512;
     boolean useCgroups = true;
     int sandboxUidBase = 100_000;
+    int sandboxUidCount = 65_536;
+    Path uidLeaseDir;
     Duration lifetimeCheckInterval = Duration.ofSeconds(1);
     Duration diskCheckInterval = Duration.ofSeconds(2);
     boolean outbound = true;
@@ -457,6 +459,31 @@ public final class LocalEngine implements AutoCloseable {
      */
     public Builder sandboxUidBase(int base) {
       this.sandboxUidBase = base;
+      return this;
+    }
+
+    /**
+     * How many host uids from {@link #sandboxUidBase} sandboxes may use; default 65536. Uids are
+     * unique among all engines on the machine that share a {@link #uidLeaseDirectory}, so the range
+     * bounds the sandboxes (running or paused) of all of them together; beyond it creates answer
+     * RESOURCE_EXHAUSTED.
+     */
+    public Builder sandboxUidCount(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("sandboxUidCount must be at least 1");
+      }
+      this.sandboxUidCount = count;
+      return this;
+    }
+
+    /**
+     * Where a root engine keeps its machine-wide sandbox uid leases (one locked file per uid);
+     * default {@code /var/lib/tenki-engine/uids}, or {@code /run/tenki-engine/uids} when that
+     * cannot be created. Every engine on the machine must use the same directory, which must belong
+     * to root and be writable by nobody else.
+     */
+    public Builder uidLeaseDirectory(Path dir) {
+      this.uidLeaseDir = java.util.Objects.requireNonNull(dir, "uidLeaseDirectory");
       return this;
     }
 

@@ -38,6 +38,10 @@ final class SettingsResolver {
   static EngineSettings resolve(LocalEngine.Builder b, Path dir) {
     Launcher launcher = launcher(b.isolation);
     Cgroups cgroups = Cgroups.detect(!b.useCgroups);
+    if (b.sandboxUidBase >= 0 && (long) b.sandboxUidBase + b.sandboxUidCount > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "sandboxUidBase + sandboxUidCount must not exceed " + Integer.MAX_VALUE);
+    }
     int uidBase = -1;
     if (HostSystem.isRoot()
         && b.sandboxUidBase >= 0
@@ -69,6 +73,8 @@ final class SettingsResolver {
         b.maxDiskGb,
         b.maxProcesses,
         uidBase,
+        b.sandboxUidCount,
+        b.uidLeaseDir,
         b.lifetimeCheckInterval,
         b.diskCheckInterval,
         b.outbound,

@@ -2,6 +2,7 @@ package cloud.tenki.engine.sandbox;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The long-lived first process of a running sandbox. Every command of the sandbox enters this
@@ -56,18 +57,22 @@ public final class SandboxInit {
     if (launcher == null) {
       return;
     }
-    if (targetPid > 0) {
-      ProcessHandle.of(targetPid).ifPresent(ProcessHandle::destroyForcibly);
-    }
-    launcher.destroyForcibly();
     try {
-      keepAlive.close();
-    } catch (IOException e) {
-      // already closed
-    }
-    try {
+      if (targetPid > 0) {
+        ProcessHandle.of(targetPid).ifPresent(ProcessHandle::destroyForcibly);
+        // the launcher reaps the init and exits by itself; killing it first would leave the init a
+        // zombie of the host's pid 1, still counted against the sandbox uid's process limit
+        launcher.waitFor(2, TimeUnit.SECONDS);
+      }
+      launcher.destroyForcibly();
+      try {
+        keepAlive.close();
+      } catch (IOException e) {
+        // already closed
+      }
       launcher.waitFor();
     } catch (InterruptedException e) {
+      launcher.destroyForcibly();
       Thread.currentThread().interrupt();
     }
   }

@@ -26,6 +26,8 @@ import java.time.Duration;
  * @param maxProcesses process and thread cap of each sandbox
  * @param hostUidBase first host uid handed to sandboxes when the engine is root, or -1 to map the
  *     sandbox user to the engine's own uid
+ * @param hostUidCount how many host uids from {@code hostUidBase} sandboxes may use
+ * @param uidLeaseDir where machine-wide uid leases live, or null for the default
  * @param lifetimeTick how often lifetimes (expiry, idle, retention) are checked
  * @param diskCheckInterval how often disk usage is measured against the quota
  * @param outbound whether {@code allow_outbound} is honoured (needs slirp4netns)
@@ -48,6 +50,8 @@ public record EngineSettings(
     int maxDiskGb,
     int maxProcesses,
     int hostUidBase,
+    int hostUidCount,
+    Path uidLeaseDir,
     Duration lifetimeTick,
     Duration diskCheckInterval,
     boolean outbound,

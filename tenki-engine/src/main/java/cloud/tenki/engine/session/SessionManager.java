@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +38,7 @@ public final class SessionManager implements AutoCloseable {
   private final SessionStore store;
   private final Credentials credentials;
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  private final AtomicInteger nextUid;
+  private final SandboxUids uids;
   private final LifetimeKeeper keeper;
   private final Map<String, String> engineMetadata;
   private final List<java.util.function.Consumer<String>> terminationListeners =
@@ -56,18 +55,28 @@ public final class SessionManager implements AutoCloseable {
     this.engineMetadata = Map.copyOf(engineMetadata);
     this.store = new SessionStore(settings.stateDir());
     this.credentials = new Credentials(settings.clock(), settings.credentialTtl());
-    int maxUid = settings.hostUidBase();
-    for (SessionRecord r : store.loadAll()) {
-      recover(r);
-      maxUid = Math.max(maxUid, r.hostUid);
+    this.uids = new SandboxUids(settings);
+    try {
+      for (SessionRecord r : store.loadAll()) {
+        recover(r);
+      }
+    } catch (IOException | RuntimeException e) {
+      uids.close();
+      throw e;
     }
-    this.nextUid = new AtomicInteger(maxUid + 1);
     this.keeper = new LifetimeKeeper(this, settings);
   }
 
   /** A session that was running when the engine stopped comes back paused and resumable. */
-  private void recover(SessionRecord r) {
+  private void recover(SessionRecord r) throws IOException {
     settings.cgroups().removeStale(r.id);
+    if (r.state != SessionState.SESSION_STATE_TERMINATED) {
+      int uid = uids.recover(r.id, r.hostUid, store.rootfs(r.id));
+      if (uid != r.hostUid) {
+        r.hostUid = uid;
+        store.save(r);
+      }
+    }
     if (r.state != SessionState.SESSION_STATE_TERMINATED
         && r.state != SessionState.SESSION_STATE_PAUSED) {
       Instant now = settings.clock().instant();
@@ -139,7 +148,7 @@ public final class SessionManager implements AutoCloseable {
     SessionRecord r = CreateValidation.toRecord(req, settings);
     requireCapacity();
     r.id = UUID.randomUUID().toString();
-    r.hostUid = settings.hostUidBase() < 0 ? -1 : nextUid.getAndIncrement();
+    r.hostUid = uids.lease(r.id, store.rootfs(r.id));
     boolean none = settings.launcher() instanceof NoIsolationLauncher;
     r.outbound = none || r.outboundRequested && settings.outbound() && OutboundNetwork.available();
     Instant now = settings.clock().instant();
@@ -300,6 +309,8 @@ public final class SessionManager implements AutoCloseable {
     } catch (IOException e) {
       LOG.warn("could not delete files of session {}: {}", s.id(), e.toString());
     }
+    // its processes are gone and its files too (or, if not, they keep the uid from other trees)
+    uids.release(s.id());
     s.record.terminatedAt = settings.clock().instant();
     s.record.terminalError = error;
     changeState(s, SessionState.SESSION_STATE_TERMINATED);
@@ -480,6 +491,8 @@ public final class SessionManager implements AutoCloseable {
         s.sandbox.stop();
       }
     }
+    // paused trees stay owned by their uids; their lock files keep other trees off those uids
+    uids.close();
   }
 
   /** Engine facts added to every session's metadata. */
