@@ -38,6 +38,7 @@ public final class InterpreterDemo {
         InterpreterServer server =
             InterpreterServer.builder().client(client).port(serve ? 8800 : 0).start()) {
       if (serve) {
+        Runtime.getRuntime().addShutdownHook(new Thread(client::close));
         serveUntilStopped(server);
       } else {
         run(server.uri(), System.out);

@@ -133,6 +133,10 @@ public final class InterpreterServer implements AutoCloseable {
         reply = Reply.error(status(e.refusal), e.getMessage());
       } catch (BadRequest e) {
         reply = Reply.error(e.status, e.getMessage());
+      } catch (RuntimeException e) {
+        // details go to the operator's log, not to the caller
+        System.err.println("interpreter: request failed: " + e);
+        reply = Reply.error(500, "the request failed; see the server log");
       }
       reply.send(ex);
     }

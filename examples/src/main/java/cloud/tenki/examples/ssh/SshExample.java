@@ -53,7 +53,7 @@ public final class SshExample {
 
   /** The OpenSSH programs this example needs that are not on {@code PATH}. */
   public static List<String> missingTools() {
-    return TOOLS.stream().filter(t -> HostCommand.which(t).isEmpty()).toList();
+    return TOOLS.stream().filter(t -> !HostCommand.installed(t)).toList();
   }
 
   /** Creates a sandbox, runs a command and copies files both ways over SSH, printing to out. */

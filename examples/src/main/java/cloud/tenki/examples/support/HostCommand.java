@@ -6,11 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -19,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * examples that drive real host tools such as {@code ssh}.
  *
  * <pre>{@code
- * HostCommand.Result r = HostCommand.run(List.of("ssh-keygen", "-t", "ed25519", ...),
+ * HostCommand r = HostCommand.run(List.of("ssh-keygen", "-t", "ed25519", ...),
  *     Duration.ofSeconds(30));
  * r.check();
  * }</pre>
@@ -65,19 +62,12 @@ public record HostCommand(List<String> argv, int exitCode, String stdout, String
     return this;
   }
 
-  /** The program named {@code name} on {@code PATH}, if there is one. */
-  public static Optional<Path> which(String name) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
+  /** Whether a program named {@code name} is on {@code PATH} (asks the shell, as a user would). */
+  public static boolean installed(String name) {
+    if (!name.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException("name must be a plain program name, got " + name);
     }
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
+    return run(List.of("sh", "-c", "command -v " + name), Duration.ofSeconds(10)).exitCode() == 0;
   }
 
   // a thread per stream: the common pool may have a single thread, and a full pipe must not block
