@@ -9,6 +9,7 @@ import cloud.tenki.sandbox.TenkiClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +55,21 @@ class VolumesExampleTest {
             "writing there fails: touch: cannot touch 'shared/new.txt': Read-only file system")
         .contains("volume deleted");
     assertThat(client.sandboxes().list()).isEmpty();
+  }
+
+  /** An engine without isolation cannot mount volumes; the example must say so and clean up. */
+  @Test
+  void saysClearlyWhenTheEngineCannotMountVolumes() {
+    try (TenkiClient plain =
+        TenkiClient.builder().localEngine(Map.of("isolation", "none")).build()) {
+      assertThat(VolumesExample.runVolumes(plain, out)).isFalse();
+      String transcript = bytes.toString(StandardCharsets.UTF_8);
+      assertThat(transcript)
+          .contains("Volumes are not available here: this engine cannot mount volumes")
+          .contains("must run as root on a machine with /dev/loop-control")
+          .contains("volume deleted");
+      assertThat(plain.sandboxes().list()).isEmpty();
+    }
   }
 
   @Test
