@@ -88,7 +88,8 @@ public final class VolumesExample {
     return "Volumes are not available here: "
         + e.getMessage()
         + "\nThe local engine stores volumes as ext4 images and mounts them with loop devices, so"
-        + " it must run as root on a machine with /dev/loop-control (as CI does). Run this example"
+        + " it must run as root, with isolation, on a machine with /dev/loop-control (as CI does)."
+        + " Run this example"
         + " as root, or against Tenki Cloud (set TENKI_API_KEY).";
   }
 
