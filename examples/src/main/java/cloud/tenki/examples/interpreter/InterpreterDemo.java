@@ -1,5 +1,6 @@
 package cloud.tenki.examples.interpreter;
 
+import cloud.tenki.examples.support.ExampleClients;
 import cloud.tenki.sandbox.TenkiClient;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +35,7 @@ public final class InterpreterDemo {
 
   public static void main(String[] args) throws Exception {
     boolean serve = args.length > 0 && args[0].equals("--serve");
-    try (TenkiClient client = TenkiClient.create();
+    try (TenkiClient client = ExampleClients.fromEnvironment();
         InterpreterServer server =
             InterpreterServer.builder().client(client).port(serve ? 8800 : 0).start()) {
       if (serve) {

@@ -1,5 +1,6 @@
 package cloud.tenki.examples.quickstart;
 
+import cloud.tenki.examples.support.ExampleClients;
 import cloud.tenki.examples.support.HostHttp;
 import cloud.tenki.sandbox.CreateSandboxOptions;
 import cloud.tenki.sandbox.ExecOptions;
@@ -37,7 +38,7 @@ public final class QuickStart {
   private QuickStart() {}
 
   public static void main(String[] args) {
-    try (TenkiClient client = TenkiClient.create()) {
+    try (TenkiClient client = ExampleClients.fromEnvironment()) {
       System.out.println("Tenki endpoint: " + client.endpoint());
       run(client, System.out);
     }

@@ -1,5 +1,6 @@
 package cloud.tenki.examples.ssh;
 
+import cloud.tenki.examples.support.ExampleClients;
 import cloud.tenki.examples.support.HostCommand;
 import cloud.tenki.sandbox.CreateSandboxOptions;
 import cloud.tenki.sandbox.Sandbox;
@@ -46,7 +47,7 @@ public final class SshExample {
               + " is not installed. Install it with: sudo apt-get install openssh-client");
       System.exit(2);
     }
-    try (TenkiClient client = TenkiClient.create()) {
+    try (TenkiClient client = ExampleClients.fromEnvironment()) {
       run(client, System.out);
     }
   }

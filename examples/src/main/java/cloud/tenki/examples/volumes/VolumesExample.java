@@ -1,5 +1,6 @@
 package cloud.tenki.examples.volumes;
 
+import cloud.tenki.examples.support.ExampleClients;
 import cloud.tenki.examples.support.HostHttp;
 import cloud.tenki.sandbox.ConflictException;
 import cloud.tenki.sandbox.CreatePreviewUrlOptions;
@@ -33,7 +34,7 @@ public final class VolumesExample {
   private VolumesExample() {}
 
   public static void main(String[] args) {
-    try (TenkiClient client = TenkiClient.create()) {
+    try (TenkiClient client = ExampleClients.fromEnvironment()) {
       runVolumes(client, System.out);
       System.out.println();
       runPreviewUrl(client, System.out);
