@@ -65,6 +65,7 @@ public final class InterpreterServer implements AutoCloseable {
   static final Set<String> LANGUAGES = Set.of("python", "javascript", "node", "bash", "sh");
   private static final Pattern PATH = Pattern.compile("/sessions/([A-Za-z0-9_-]{1,64})(/run)?");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long DRAIN_LIMIT = 1 << 20;
 
   private final HttpServer http;
   private final ExecutorService workers;
@@ -198,9 +199,21 @@ public final class InterpreterServer implements AutoCloseable {
   private byte[] readBounded(InputStream in) throws IOException {
     byte[] bytes = in.readNBytes(maxBodyBytes + 1);
     if (bytes.length > maxBodyBytes) {
+      discard(in, DRAIN_LIMIT);
       throw new BadRequest(413, "the body is larger than " + maxBodyBytes + " bytes");
     }
     return bytes;
+  }
+
+  // reads what the client is still sending (up to a bound) so that it gets to read the 413: closing
+  // a connection with unread request bytes resets it, and the client may see only the reset
+  private static void discard(InputStream in, long limit) throws IOException {
+    byte[] buf = new byte[8192];
+    long left = limit;
+    int n;
+    while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+      left -= n;
+    }
   }
 
   private static String bearer(HttpExchange ex) {
