@@ -10,14 +10,23 @@ import java.util.function.Function;
  *
  * <p>Variables: {@code OPENAI_API_KEY} and {@code ANTHROPIC_API_KEY} (a real model instead of the
  * scripted one, see {@link Models}), {@code OPENAI_MODEL} and {@code ANTHROPIC_MODEL} (which model
- * of that provider). The Tenki variables ({@code TENKI_API_KEY}, ...) are read by the SDK itself.
- * Immutable and thread-safe.
+ * of that provider), and the Tenki variables the SDK reads ({@link #tenkiVariables()}), handed to
+ * it as a map. Immutable and thread-safe.
  */
 public final class ExampleEnvironment {
   public static final String OPENAI_API_KEY = "OPENAI_API_KEY";
   public static final String OPENAI_MODEL = "OPENAI_MODEL";
   public static final String ANTHROPIC_API_KEY = "ANTHROPIC_API_KEY";
   public static final String ANTHROPIC_MODEL = "ANTHROPIC_MODEL";
+
+  /** What the Tenki SDK reads: credentials, endpoint and SSH gateway. */
+  static final java.util.List<String> TENKI_VARIABLES =
+      java.util.List.of(
+          "TENKI_AUTH_TOKEN",
+          "TENKI_API_KEY",
+          "TENKI_API_ENDPOINT",
+          "TENKI_API_URL",
+          "TENKI_SANDBOX_GATEWAY_URL");
 
   private final Function<String, String> source;
 
@@ -34,6 +43,15 @@ public final class ExampleEnvironment {
   public static ExampleEnvironment of(Map<String, String> vars) {
     Map<String, String> copy = Map.copyOf(vars);
     return new ExampleEnvironment(copy::get);
+  }
+
+  /** The Tenki SDK's variables that are set, for {@code TenkiClient.Builder.environment(Map)}. */
+  public Map<String, String> tenkiVariables() {
+    Map<String, String> set = new java.util.LinkedHashMap<>();
+    for (String name : TENKI_VARIABLES) {
+      get(name).ifPresent(v -> set.put(name, v));
+    }
+    return Map.copyOf(set);
   }
 
   /** The trimmed value of {@code name}; empty when unset or blank. */

@@ -1,13 +1,14 @@
 package cloud.tenki.examples.support;
 
+import cloud.tenki.examples.ExampleEnvironment;
 import cloud.tenki.sandbox.TenkiClient;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The Tenki client the examples' {@code main} methods use: Tenki as the environment configures it,
- * else the embedded local engine, so the examples run without an account. The one place in the
- * examples that reads the Tenki environment variables.
+ * else the embedded local engine, so the examples run without an account. The variables come from
+ * {@link ExampleEnvironment}.
  *
  * <pre>{@code
  * try (TenkiClient client = ExampleClients.fromEnvironment()) { ... }
@@ -21,7 +22,7 @@ public final class ExampleClients {
 
   /** A client for Tenki as configured by the environment, else for the local engine. */
   public static TenkiClient fromEnvironment() {
-    return fromEnvironment(System.getenv());
+    return fromEnvironment(ExampleEnvironment.system().tenkiVariables());
   }
 
   static TenkiClient fromEnvironment(Map<String, String> env) {
