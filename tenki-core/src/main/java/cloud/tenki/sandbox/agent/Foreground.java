@@ -164,7 +164,12 @@ final class Foreground {
 
   static String seconds(Duration d) {
     long ms = d.toMillis();
-    if (ms < 60_000) {
+    if (ms >= 0 && ms < 60_000) {
+      // tenths rounded half up, as "%.1f" would, without a Formatter on every result
+      long tenths = (ms + 50) / 100;
+      return tenths / 10 + "." + tenths % 10 + " s";
+    }
+    if (ms < 0) {
       return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
     }
     return Messages.duration(d.toSeconds());

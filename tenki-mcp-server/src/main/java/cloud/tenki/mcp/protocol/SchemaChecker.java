@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SchemaChecker {
 
   private static final int MAX_REPORTED = 5;
+  private static final int MAX_IDENTITIES = 256;
 
   // built on first use: loading the validator costs start-up time that listing tools never needs
   private volatile SchemaRegistry registry;
@@ -28,12 +29,16 @@ final class SchemaChecker {
   // keyed by value, so a source that rebuilds equal schemas does not grow the cache
   private final Map<ObjectNode, Schema> compiled = new ConcurrentHashMap<>();
 
+  // in front, keyed by identity: hashing and comparing a schema tree on every call costs more than
+  // the validation of small arguments; bounded, for sources that build a new schema per call
+  private final Map<Identity, Schema> byIdentity = new ConcurrentHashMap<>();
+
   /**
    * Problems of {@code value} against {@code schema}, each naming the location (such as {@code
    * /count}); empty when valid. At most a few problems are reported.
    */
   List<String> problems(ObjectNode schema, JsonNode value) {
-    Schema compiledSchema = compiled.computeIfAbsent(schema, this::compile);
+    Schema compiledSchema = compiled(schema);
     List<Error> errors = compiledSchema.validate(value);
     List<String> problems = new ArrayList<>(Math.min(errors.size(), MAX_REPORTED));
     for (Error error : errors) {
@@ -44,6 +49,33 @@ final class SchemaChecker {
       problems.add(describe(error));
     }
     return problems;
+  }
+
+  private Schema compiled(ObjectNode schema) {
+    Identity identity = new Identity(schema);
+    Schema known = byIdentity.get(identity);
+    if (known != null) {
+      return known;
+    }
+    Schema found = compiled.computeIfAbsent(schema, this::compile);
+    if (byIdentity.size() >= MAX_IDENTITIES) {
+      byIdentity.clear();
+    }
+    byIdentity.put(identity, found);
+    return found;
+  }
+
+  /** A schema instance as a map key: same object, not equal content. */
+  private record Identity(ObjectNode node) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Identity i && i.node == node;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(node);
+    }
   }
 
   private Schema compile(ObjectNode schema) {

@@ -78,7 +78,7 @@ public final class StdioTransport {
 
   private void accept(LineReader.Line line, Exchange exchange) {
     if (line.tooLong()) {
-      writer.write(
+      writer.writeNow(
           JsonRpc.error(
               null,
               JsonRpc.INVALID_REQUEST,
@@ -95,7 +95,7 @@ public final class StdioTransport {
     try {
       message = JsonRpc.parse(line.bytes(), 0, line.length());
     } catch (IOException e) {
-      writer.write(JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: not valid JSON"));
+      writer.writeNow(JsonRpc.error(null, JsonRpc.PARSE_ERROR, "Parse error: not valid JSON"));
       return;
     }
     session.handle(message, exchange);
@@ -135,7 +135,12 @@ public final class StdioTransport {
     return true;
   }
 
-  /** Every message of this transport goes to the one writer. */
+  /**
+   * Every message of this transport goes to the one writer. Notifications come from running tool
+   * threads, which a cancellation may interrupt at any time, so they are queued; a response is
+   * written by the thread that finished the request (the reader, or a call thread after its call
+   * ended, when nothing interrupts it any more), sparing the reply a hand-off.
+   */
   private final class StdioExchange implements Exchange {
     @Override
     public void notify(JsonNode notification) {
@@ -145,7 +150,7 @@ public final class StdioTransport {
     @Override
     public void finish(JsonNode response) {
       if (response != null) {
-        writer.write(response);
+        writer.writeNow(response);
       }
     }
   }

@@ -13,7 +13,6 @@ import cloud.tenki.sandbox.agent.SandboxToolkit;
 import cloud.tenki.sandbox.agent.ToolContent;
 import cloud.tenki.sandbox.agent.ToolSpec;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,7 +36,6 @@ import java.util.function.Supplier;
 public final class ToolkitToolSource implements McpToolSource {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<Map<String, Object>> ARGUMENTS = new TypeReference<>() {};
 
   private final List<ToolDefinition> tools;
   private final String instructions;
@@ -72,7 +70,7 @@ public final class ToolkitToolSource implements McpToolSource {
   public ToolResult call(
       String conversationKey, String toolName, JsonNode arguments, CallContext context) {
     SandboxToolkit kit = toolkit();
-    Map<String, Object> args = JSON.convertValue(arguments, ARGUMENTS);
+    Map<String, Object> args = JsonMaps.toMap(arguments);
     Cancellation cancellation = new Cancellation();
     OutputListener listener = context.progressRequested() ? progressTo(context) : null;
     try (CallContext.Registration ignored = context.onCancel(cancellation::cancel)) {
@@ -158,7 +156,7 @@ public final class ToolkitToolSource implements McpToolSource {
     ObjectNode structured =
         result.isError() || result.structured().isEmpty()
             ? null
-            : (ObjectNode) JSON.valueToTree(result.structured());
+            : JsonMaps.toObject(result.structured(), JSON);
     return new ToolResult(content, structured, result.isError());
   }
 }
