@@ -17,10 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each stdio configuration in {@code examples/mcp/} starts the server: the exact command line it
- * names (with the jar path substituted) completes an MCP handshake and lists the sandbox tools.
+ * names (with the path of the launcher script, or of the jar, substituted by this build's)
+ * completes an MCP handshake and lists the sandbox tools.
  */
 class McpConfigsTest {
   static final String PLACEHOLDER_JAR = "/opt/tenki/tenki-mcp-server.jar";
+  static final String PLACEHOLDER_LAUNCHER = "/opt/tenki/tenki-mcp-server";
   static final Path CONFIGS = Path.of("mcp");
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
@@ -57,7 +59,7 @@ class McpConfigsTest {
 
   private void assertStarts(List<String> command, Map<String, String> env, boolean callATool)
       throws Exception {
-    assertThat(command).as("the configured command").contains(jar().toString());
+    assertThat(command).as("the configured command").contains(launcher().toString());
     Path stderr = temp.resolve("stderr.txt");
     try (McpStdioSession mcp = new McpStdioSession(command, env, stderr)) {
       JsonNode init =
@@ -110,11 +112,26 @@ class McpConfigsTest {
   }
 
   static List<String> substituteJar(List<String> argv) {
-    return argv.stream().map(a -> a.equals(PLACEHOLDER_JAR) ? jar().toString() : a).toList();
+    return argv.stream()
+        .map(
+            a ->
+                switch (a) {
+                  case PLACEHOLDER_JAR -> jar().toString();
+                  case PLACEHOLDER_LAUNCHER -> launcher().toString();
+                  default -> a;
+                })
+        .toList();
   }
 
   static JsonNode json(String file) throws IOException {
     return McpStdioSession.JSON.readTree(CONFIGS.resolve(file).toFile());
+  }
+
+  /** The launcher script this build wrote beside the jar (what the configurations run). */
+  static Path launcher() {
+    Path launcher = jar().resolveSibling("tenki-mcp-server");
+    assertThat(launcher).as("the launcher beside the server jar").isExecutable();
+    return launcher;
   }
 
   /** The server jar this build made (the module README's {@code target/tenki-mcp-server.jar}). */
