@@ -1,13 +1,14 @@
 package cloud.tenki.examples.demo;
 
+import cloud.tenki.examples.support.HostCommand;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -112,18 +113,13 @@ final class Preflight {
 
   private static Probe run(List<String> command) {
     try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getOutputStream().close();
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return new Probe(-1, "timed out");
-      }
-      return new Probe(
-          p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      return new Probe(-1, String.valueOf(e.getMessage()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      HostCommand r = HostCommand.run(command, Duration.ofSeconds(10));
+      return r.exitCode() < 0
+          ? new Probe(-1, "timed out")
+          : new Probe(r.exitCode(), r.stdout() + r.stderr());
+    } catch (UncheckedIOException e) {
+      return new Probe(-1, String.valueOf(e.getCause().getMessage()));
+    } catch (IllegalStateException e) {
       return new Probe(-1, "interrupted");
     }
   }
