@@ -25,7 +25,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -89,19 +88,19 @@ public final class EngineBench {
             Locale.ROOT,
             "ratios (p50): create/bwrap=%.1fx  exec-inproc/bwrap=%.1fx  exec-inproc/fork=%.1fx"
                 + "  exec-h2c/bwrap=%.1fx  exec-h2c/fork=%.1fx%n",
-            p(create, 50) / p(bwrap, 50),
-            p(execInproc, 50) / p(bwrap, 50),
-            p(execInproc, 50) / p(fork, 50),
-            p(execH2c, 50) / p(bwrap, 50),
-            p(execH2c, 50) / p(fork, 50));
+            Stats.percentile(create, 50) / Stats.percentile(bwrap, 50),
+            Stats.percentile(execInproc, 50) / Stats.percentile(bwrap, 50),
+            Stats.percentile(execInproc, 50) / Stats.percentile(fork, 50),
+            Stats.percentile(execH2c, 50) / Stats.percentile(bwrap, 50),
+            Stats.percentile(execH2c, 50) / Stats.percentile(fork, 50));
         System.out.printf(
             Locale.ROOT,
             "ratios (p50): sdk-inproc/bwrap=%.1fx  sdk-inproc/fork=%.1fx  sdk-h2c/bwrap=%.1fx"
                 + "  sdk-h2c/fork=%.1fx%n",
-            p(sdkInproc, 50) / p(bwrap, 50),
-            p(sdkInproc, 50) / p(fork, 50),
-            p(sdkH2c, 50) / p(bwrap, 50),
-            p(sdkH2c, 50) / p(fork, 50));
+            Stats.percentile(sdkInproc, 50) / Stats.percentile(bwrap, 50),
+            Stats.percentile(sdkInproc, 50) / Stats.percentile(fork, 50),
+            Stats.percentile(sdkH2c, 50) / Stats.percentile(bwrap, 50),
+            Stats.percentile(sdkH2c, 50) / Stats.percentile(fork, 50));
         control.terminateSession(
             TerminateSessionRequest.newBuilder().setSessionId(sb.getSession().getId()).build());
         idleMemory(control, idle);
@@ -318,21 +317,14 @@ public final class EngineBench {
     return 0;
   }
 
-  private static double p(double[] ms, int pct) {
-    double[] s = ms.clone();
-    Arrays.sort(s);
-    int i = (int) Math.ceil(pct / 100.0 * s.length) - 1;
-    return s[Math.max(0, Math.min(s.length - 1, i))];
-  }
-
   private static void report(String name, double[] ms) {
     System.out.printf(
         Locale.ROOT,
         "%-45s n=%4d  p50=%7.2f ms  p90=%7.2f ms  p99=%7.2f ms%n",
         name,
         ms.length,
-        p(ms, 50),
-        p(ms, 90),
-        p(ms, 99));
+        Stats.percentile(ms, 50),
+        Stats.percentile(ms, 90),
+        Stats.percentile(ms, 99));
   }
 }

@@ -29,7 +29,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -138,7 +137,9 @@ public final class NetworkBench {
     report("exec true, engine endpoint (Jetty h2c bridge)", viaJetty);
     report("exec true, grpc-netty listener (previous)", viaNetty);
     System.out.printf(
-        Locale.ROOT, "ratio (p50): endpoint/netty=%.2fx%n", p(viaJetty, 50) / p(viaNetty, 50));
+        Locale.ROOT,
+        "ratio (p50): endpoint/netty=%.2fx%n",
+        Stats.percentile(viaJetty, 50) / Stats.percentile(viaNetty, 50));
   }
 
   // ---- preview proxy vs direct ----------------------------------------------------------------
@@ -214,8 +215,8 @@ public final class NetworkBench {
           Locale.ROOT,
           "ratios: keep-alive p50 preview/direct=%.2fx  new-connection p50 preview/direct=%.2fx"
               + "  throughput preview/direct=%.2f%n",
-          p(p, 50) / p(d, 50),
-          p(pn, 50) / p(dn, 50),
+          Stats.percentile(p, 50) / Stats.percentile(d, 50),
+          Stats.percentile(pn, 50) / Stats.percentile(dn, 50),
           tp / td);
     } finally {
       host.destroyForcibly();
@@ -339,20 +340,14 @@ public final class NetworkBench {
     return (System.nanoTime() - t0) / 1e6;
   }
 
-  static double p(double[] v, int pct) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s[Math.min(s.length - 1, (int) Math.ceil(pct / 100.0 * s.length) - 1)];
-  }
-
   static void report(String name, double[] ms) {
     System.out.printf(
         Locale.ROOT,
         "%-50s n=%4d  p50=%8.2f ms  p90=%8.2f ms  p99=%8.2f ms%n",
         name,
         ms.length,
-        p(ms, 50),
-        p(ms, 90),
-        p(ms, 99));
+        Stats.percentile(ms, 50),
+        Stats.percentile(ms, 90),
+        Stats.percentile(ms, 99));
   }
 }

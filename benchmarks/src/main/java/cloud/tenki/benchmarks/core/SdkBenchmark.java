@@ -1,5 +1,7 @@
 package cloud.tenki.benchmarks.core;
 
+import cloud.tenki.benchmarks.HeapWatch;
+import cloud.tenki.benchmarks.Stats;
 import cloud.tenki.sandbox.CreateSandboxOptions;
 import cloud.tenki.sandbox.ExecOptions;
 import cloud.tenki.sandbox.Sandbox;

@@ -1,5 +1,6 @@
 package cloud.tenki.benchmarks.langchain4j;
 
+import cloud.tenki.benchmarks.Stats;
 import cloud.tenki.langchain4j.TenkiLangChain4j;
 import cloud.tenki.sandbox.TenkiClient;
 import cloud.tenki.sandbox.agent.SandboxToolkit;
@@ -89,15 +90,15 @@ public final class ToolCallOverheadBench {
     for (int v = 0; v < variants.length; v++) {
       long[] s = nanos[v].clone();
       Arrays.sort(s);
-      p50[v] = pct(s, 0.50);
+      p50[v] = Stats.percentileMs(s, 0.50);
       System.out.printf(
           Locale.ROOT,
           "%-32s n=%d p50=%.3f ms p90=%.3f ms p99=%.3f ms mean=%.3f ms%n",
           names[v],
           s.length,
           p50[v],
-          pct(s, 0.90),
-          pct(s, 0.99),
+          Stats.percentileMs(s, 0.90),
+          Stats.percentileMs(s, 0.99),
           Arrays.stream(s).average().orElse(0) / 1e6);
     }
     System.out.printf(
@@ -108,11 +109,6 @@ public final class ToolCallOverheadBench {
         p50[2] / p50[0],
         p50[1] - p50[0],
         p50[2] - p50[0]);
-  }
-
-  private static double pct(long[] sorted, double p) {
-    int i = (int) Math.ceil(p * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
   }
 
   private static void check(ToolResult r) {

@@ -1,5 +1,6 @@
 package cloud.tenki.benchmarks.mcp;
 
+import cloud.tenki.benchmarks.Stats;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -21,8 +22,7 @@ final class Latencies {
   double percentileMs(double p) {
     long[] s = Arrays.copyOf(nanos, n);
     Arrays.sort(s);
-    int i = (int) Math.ceil(p * s.length) - 1;
-    return s[Math.max(0, Math.min(s.length - 1, i))] / 1e6;
+    return Stats.percentileMs(s, p);
   }
 
   double meanMs() {

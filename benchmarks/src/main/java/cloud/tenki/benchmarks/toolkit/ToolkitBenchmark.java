@@ -1,5 +1,7 @@
 package cloud.tenki.benchmarks.toolkit;
 
+import cloud.tenki.benchmarks.HeapWatch;
+import cloud.tenki.benchmarks.Stats;
 import cloud.tenki.sandbox.CreateSandboxOptions;
 import cloud.tenki.sandbox.Sandbox;
 import cloud.tenki.sandbox.TenkiClient;
@@ -95,8 +97,8 @@ public final class ToolkitBenchmark {
       sdk.run();
       base[i] = System.nanoTime() - t0;
     }
-    Percentiles t = Percentiles.of(tk);
-    Percentiles s = Percentiles.of(base);
+    Stats t = Stats.of(tk);
+    Stats s = Stats.of(base);
     System.out.println("run_command " + what + ", toolkit: " + t);
     System.out.println("exec        " + what + ", SDK:     " + s);
     System.out.printf(
@@ -114,7 +116,7 @@ public final class ToolkitBenchmark {
     long t0;
     ToolResult r;
     long growth;
-    try (RetainedHeap heap = new RetainedHeap()) {
+    try (HeapWatch heap = new HeapWatch()) {
       t0 = System.nanoTime();
       r =
           toolkit.call(

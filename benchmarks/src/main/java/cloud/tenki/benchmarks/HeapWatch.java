@@ -1,4 +1,4 @@
-package cloud.tenki.benchmarks.toolkit;
+package cloud.tenki.benchmarks;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -6,25 +6,25 @@ import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 
 /**
- * Growth of the retained heap while something runs: the heap in use right after each garbage
- * collection (what a collection cannot free), sampled every 20 ms, against a baseline taken after a
- * full collection. Garbage is not growth.
+ * Retained heap, measured as the heap in use right after each garbage collection (garbage that a
+ * collection would free is not growth). Sampled every 20 ms from a daemon thread while a benchmark
+ * runs, against a baseline taken after a full collection. Closing it again is harmless.
  */
-final class RetainedHeap implements AutoCloseable {
+public final class HeapWatch implements AutoCloseable {
   private final long baseline;
   private volatile long peak;
   private volatile boolean running = true;
   private final Thread sampler;
 
-  RetainedHeap() {
+  public HeapWatch() {
     System.gc();
-    baseline = afterLastCollection();
+    baseline = afterGc();
     peak = baseline;
     sampler =
         new Thread(
             () -> {
               while (running) {
-                peak = Math.max(peak, afterLastCollection());
+                peak = Math.max(peak, afterGc());
                 try {
                   Thread.sleep(20);
                 } catch (InterruptedException e) {
@@ -32,12 +32,13 @@ final class RetainedHeap implements AutoCloseable {
                 }
               }
             },
-            "retained-heap");
+            "heap-watch");
     sampler.setDaemon(true);
     sampler.start();
   }
 
-  private static long afterLastCollection() {
+  /** Heap used after the most recent collection, summed over heap pools. */
+  static long afterGc() {
     long sum = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
@@ -51,7 +52,7 @@ final class RetainedHeap implements AutoCloseable {
   }
 
   /** Peak retained heap above the baseline, in bytes. */
-  long growth() {
+  public long growth() {
     return Math.max(0, peak - baseline);
   }
 
@@ -60,7 +61,7 @@ final class RetainedHeap implements AutoCloseable {
     if (running) {
       running = false;
       sampler.interrupt();
-      peak = Math.max(peak, afterLastCollection());
+      peak = Math.max(peak, afterGc());
     }
   }
 }
