@@ -34,7 +34,13 @@ final class Foreground {
         new StreamCapture("stdout", s.stdoutBudget(), () -> spill(lease, "stdout"), call.listener);
     StreamCapture err =
         new StreamCapture("stderr", s.stderrBudget(), () -> spill(lease, "stderr"), call.listener);
-    ExecOptions options = plan.options(true).onStdout(out::accept).onStderr(err::accept).build();
+    // this thread waits for the command anyway: the output callbacks run here, not on a pool
+    ExecOptions options =
+        plan.options(true)
+            .onStdout(out::accept)
+            .onStderr(err::accept)
+            .deliverWhileWaiting(true)
+            .build();
     SandboxProcess p;
     try {
       p = lease.first(live -> live.sandbox.start(options));

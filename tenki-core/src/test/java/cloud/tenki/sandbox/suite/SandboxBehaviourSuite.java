@@ -313,6 +313,91 @@ public abstract class SandboxBehaviourSuite
   }
 
   @Test
+  void callbacksCanRunOnTheWaitingThreadInOrder() {
+    Thread waiting = Thread.currentThread();
+    List<Thread> ranOn = new CopyOnWriteArrayList<>();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try (SandboxProcess p =
+        sandbox.start(
+            ExecOptions.builder("sh", "-c", "seq 1 20000; echo done >&2")
+                .onStdout(
+                    b -> {
+                      ranOn.add(Thread.currentThread());
+                      out.writeBytes(b);
+                    })
+                .onStderr(
+                    b -> {
+                      ranOn.add(Thread.currentThread());
+                      err.writeBytes(b);
+                    })
+                .deliverWhileWaiting(true)
+                .build())) {
+      assertThat(p.waitFor(Duration.ofSeconds(60)).orElseThrow().success()).isTrue();
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(seq(20000));
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("done\n");
+    assertThat(ranOn).isNotEmpty().allMatch(t -> t == waiting);
+  }
+
+  @Test
+  void execDeliversOnTheCallingThreadWhenAsked() {
+    Thread calling = Thread.currentThread();
+    List<Thread> ranOn = new CopyOnWriteArrayList<>();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ExecResult r =
+        sandbox.exec(
+            ExecOptions.builder("sh", "-c", "seq 1 30000; echo warn >&2; exit 3")
+                .onStdout(
+                    b -> {
+                      ranOn.add(Thread.currentThread());
+                      out.writeBytes(b);
+                    })
+                .deliverWhileWaiting(true)
+                .build());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(seq(30000));
+    assertThat(r.stderrText()).isEqualTo("warn\n");
+    assertThat(ranOn).isNotEmpty().allMatch(t -> t == calling);
+  }
+
+  @Test
+  void stdinBeyondTheWindowFlowsWhenCallbacksRunOnTheWaiter() {
+    byte[] input = new byte[6 * 1024 * 1024];
+    for (int i = 0; i < input.length; i++) {
+      input[i] = (byte) ('a' + i % 26);
+    }
+    long[] received = new long[1];
+    ExecResult r =
+        sandbox.exec(
+            ExecOptions.builder("cat")
+                .stdin(input)
+                .onStdout(b -> received[0] += b.length)
+                .deliverWhileWaiting(true)
+                .timeout(Duration.ofSeconds(120))
+                .build());
+    assertThat(r.success()).isTrue();
+    assertThat(received[0]).isEqualTo(input.length);
+  }
+
+  @Test
+  void aWaitThatTimesOutLeavesLaterOutputForTheNextWait() {
+    StringBuilder out = new StringBuilder();
+    try (SandboxProcess p =
+        sandbox.start(
+            ExecOptions.builder("sh", "-c", "echo first; read line; echo \"second $line\"")
+                .onStdout(b -> out.append(new String(b, StandardCharsets.UTF_8)))
+                .deliverWhileWaiting(true)
+                .build())) {
+      assertThat(p.waitFor(Duration.ofMillis(300))).isEmpty();
+      p.writeStdin("go\n");
+      p.closeStdin();
+      assertThat(p.waitFor(Duration.ofSeconds(30)).orElseThrow().success()).isTrue();
+    }
+    assertThat(out.toString()).isEqualTo("first\nsecond go\n");
+  }
+
+  @Test
   void signalEndsAProcess() {
     try (SandboxProcess p = sandbox.start("sleep", "60")) {
       assertThat(p.waitFor(Duration.ofMillis(200))).isEmpty();

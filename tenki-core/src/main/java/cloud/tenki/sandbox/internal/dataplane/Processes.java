@@ -25,8 +25,7 @@ public final class Processes {
   }
 
   public SandboxProcess start(ExecOptions o) {
-    RunProcess p =
-        open(o, o.onStdout().orElse(null), o.onStderr().orElse(null), true, !hasCallbacks(o));
+    RunProcess p = open(o, o.onStdout().orElse(null), o.onStderr().orElse(null), true, delivery(o));
     o.stdin()
         .ifPresent(
             bytes -> {
@@ -42,7 +41,7 @@ public final class Processes {
     Consumer<byte[]> outSink = o.onStdout().orElse(out::add);
     Consumer<byte[]> errSink = o.onStderr().orElse(err::add);
     Instant began = Instant.now();
-    try (RunProcess p = open(o, outSink, errSink, o.stdin().isPresent(), !hasCallbacks(o))) {
+    try (RunProcess p = open(o, outSink, errSink, o.stdin().isPresent(), delivery(o))) {
       o.stdin()
           .ifPresent(
               bytes -> {
@@ -80,9 +79,15 @@ public final class Processes {
     }
   }
 
-  /** User callbacks may block; only the SDK's own collectors and pipes may run inline. */
-  private static boolean hasCallbacks(ExecOptions o) {
-    return o.onStdout().isPresent() || o.onStderr().isPresent();
+  /**
+   * User callbacks may block, so they run on a pool thread, or on the waiting thread when asked;
+   * only the SDK's own collectors and pipes run on the transport thread.
+   */
+  private static RunProcess.Delivery delivery(ExecOptions o) {
+    if (o.onStdout().isEmpty() && o.onStderr().isEmpty()) {
+      return RunProcess.Delivery.TRANSPORT;
+    }
+    return o.deliverWhileWaiting() ? RunProcess.Delivery.WAITER : RunProcess.Delivery.POOL;
   }
 
   private RunProcess open(
@@ -90,7 +95,7 @@ public final class Processes {
       Consumer<byte[]> out,
       Consumer<byte[]> err,
       boolean streamStdin,
-      boolean inline) {
+      RunProcess.Delivery delivery) {
     RunStart.Builder start =
         RunStart.newBuilder()
             .setSessionId(dataPlane.sessionId())
@@ -102,7 +107,7 @@ public final class Processes {
     o.timeout().ifPresent(t -> start.setTimeoutMs((int) Math.min(t.toMillis(), 0xFFFFFFFFL)));
     RunStart frame = start.build();
     return dataPlane.call(
-        "Run", true, route -> RunProcess.start(route, frame, out, err, inline, startTimeout));
+        "Run", true, route -> RunProcess.start(route, frame, out, err, delivery, startTimeout));
   }
 
   /** Keeps output up to a cap; runs on the stream's delivery thread, read after exit. */

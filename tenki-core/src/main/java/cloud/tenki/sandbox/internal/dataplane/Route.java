@@ -37,6 +37,12 @@ public record Route(Endpoint endpoint, String credential, Instant renewAt, Chann
     return SandboxSessionDataPlaneServiceGrpc.newStub(channel);
   }
 
+  /** A stub whose callbacks run on {@code executor}. */
+  public SandboxSessionDataPlaneServiceGrpc.SandboxSessionDataPlaneServiceStub async(
+      java.util.concurrent.Executor executor) {
+    return SandboxSessionDataPlaneServiceGrpc.newStub(channel).withExecutor(executor);
+  }
+
   /**
    * A stub whose callbacks run on the transport thread, saving a thread hop per message. Only for
    * callbacks that never block (the SDK's own); user code must not run there.

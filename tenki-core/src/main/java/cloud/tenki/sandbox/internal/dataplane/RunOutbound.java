@@ -20,12 +20,21 @@ final class RunOutbound {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition sendable = lock.newCondition();
+  private final WaiterExecutor waiter; // the stream's callbacks, when they run on waiting threads
   private volatile ClientCallStreamObserver<SandboxSessionDataPlaneServiceRunRequest> requests;
   // guarded by lock
   private long window;
   private boolean unlimited;
   private boolean stdinClosed;
   private boolean ended;
+
+  /**
+   * @param waiter the executor of the stream's callbacks when they run on waiting threads, else
+   *     null: a stdin write waiting for a window grant (a callback) then runs them itself
+   */
+  RunOutbound(WaiterExecutor waiter) {
+    this.waiter = waiter;
+  }
 
   void attach(ClientCallStreamObserver<SandboxSessionDataPlaneServiceRunRequest> stream) {
     this.requests = stream;
@@ -109,9 +118,25 @@ final class RunOutbound {
     }
   }
 
+  /** Waits (with the lock held on entry and exit) for a grant, readiness or the end. */
   private void awaitSendable() {
     try {
-      sendable.await(1, TimeUnit.SECONDS);
+      if (waiter == null) {
+        sendable.await(1, TimeUnit.SECONDS);
+        return;
+      }
+      // grants and readiness arrive as callbacks, which run only where someone waits
+      int holds = lock.getHoldCount();
+      for (int i = 0; i < holds; i++) {
+        lock.unlock();
+      }
+      try {
+        waiter.runOne(TimeUnit.MILLISECONDS.toNanos(50));
+      } finally {
+        for (int i = 0; i < holds; i++) {
+          lock.lock();
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TenkiException("interrupted while writing stdin", "cancelled", null, e);

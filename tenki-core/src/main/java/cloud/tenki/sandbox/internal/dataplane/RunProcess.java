@@ -49,37 +49,56 @@ public final class RunProcess implements SandboxProcess {
   private final ChunkPipe stderr = new ChunkPipe(PIPE_CAPACITY, this::resumeInbound);
   private final CompletableFuture<Long> started = new CompletableFuture<>();
   private final CompletableFuture<ExecResult> result = new CompletableFuture<>();
-  private final RunOutbound out = new RunOutbound();
+  private final RunOutbound out;
   private final Object gate = new Object();
   private final OutputStream stdinStream = new StdinStream();
+  private final WaiterExecutor waiter; // runs the callbacks in the waiting thread, or null
   private volatile boolean finished;
   private volatile long pid;
   // guarded by gate
   private boolean paused;
   private int outstanding = 1; // messages requested and not yet delivered
 
-  private RunProcess(Consumer<byte[]> onStdout, Consumer<byte[]> onStderr) {
+  private RunProcess(Consumer<byte[]> onStdout, Consumer<byte[]> onStderr, boolean onWaiter) {
     this.onStdout = onStdout;
     this.onStderr = onStderr;
+    this.waiter = onWaiter ? new WaiterExecutor() : null;
+    this.out = new RunOutbound(waiter);
+  }
+
+  /** How the stream's callbacks (and so the output callbacks) are run. */
+  public enum Delivery {
+    /** On a pool thread: callbacks may block. */
+    POOL,
+    /** On the transport thread: only for callbacks that never block. */
+    TRANSPORT,
+    /** On the thread waiting in {@code start} or {@code waitFor}. */
+    WAITER
   }
 
   /**
    * Opens the stream, sends {@code start} and waits for the {@code started} frame (or an early
-   * {@code exit}). Errors come back mapped; on failure the stream is cancelled. With {@code
-   * callbacksNeverBlock} the output callbacks (if any) run on the transport thread.
+   * {@code exit}). Errors come back mapped; on failure the stream is cancelled. {@code delivery}
+   * says where the output callbacks (if any) run.
    */
   public static RunProcess start(
       Route route,
       RunStart start,
       Consumer<byte[]> onStdout,
       Consumer<byte[]> onStderr,
-      boolean callbacksNeverBlock,
+      Delivery delivery,
       Duration startTimeout) {
-    RunProcess p = new RunProcess(onStdout, onStderr);
-    (callbacksNeverBlock ? route.asyncDirect() : route.async()).run(p.new Inbound());
+    RunProcess p = new RunProcess(onStdout, onStderr, delivery == Delivery.WAITER);
+    var stub =
+        switch (delivery) {
+          case POOL -> route.async();
+          case TRANSPORT -> route.asyncDirect();
+          case WAITER -> route.async(p.waiter);
+        };
+    stub.run(p.new Inbound());
     p.out.send(RunRequest.newBuilder().setStart(start).build());
     try {
-      p.pid = p.started.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      p.pid = p.await(p.started, nanos(startTimeout));
       return p;
     } catch (TimeoutException e) {
       p.cancel("no started frame");
@@ -157,10 +176,27 @@ public final class RunProcess implements SandboxProcess {
     return !finished;
   }
 
+  /** Waits for {@code f}, running the stream's callbacks meanwhile when they run on the waiter. */
+  private <T> T await(CompletableFuture<T> f, long timeoutNanos)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    if (waiter != null) {
+      return waiter.await(f, timeoutNanos);
+    }
+    return f.get(timeoutNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The duration in nanoseconds, 0 when negative and {@code Long.MAX_VALUE} when longer. */
+  private static long nanos(Duration d) {
+    if (d.isNegative()) {
+      return 0;
+    }
+    return d.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : d.toNanos();
+  }
+
   @Override
   public ExecResult waitFor() {
     try {
-      return result.get();
+      return waiter != null ? waiter.await(result) : result.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TenkiException("interrupted while waiting for the command", "cancelled", null, e);
@@ -172,7 +208,7 @@ public final class RunProcess implements SandboxProcess {
   @Override
   public Optional<ExecResult> waitFor(Duration timeout) {
     try {
-      return Optional.of(result.get(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS));
+      return Optional.of(await(result, nanos(timeout)));
     } catch (TimeoutException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
