@@ -1,0 +1,245 @@
+package cloud.tenki.engine.sandbox;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keeps one command launch of a sandbox ready ahead of time, so a command skips the host-side
+ * launch chain's cost (the cgroup join, {@code nsenter}, {@code setsid}) when it starts.
+ *
+ * <p>A prepared launch is an ordinary launch chain whose last step is not the command but an
+ * in-sandbox shell, running as the sandbox user, that blocks reading a {@link PreparedRequest} on
+ * its stdin. {@link #launch} hands that process to exactly one caller, writes the request, and the
+ * shell execs the command in place: the returned {@link Process}'s stdin (after the request),
+ * stdout, stderr and exit status are the command's, exactly as with a launch started on demand.
+ * Then {@link #refill} prepares the next one on a background thread, at most one at a time.
+ *
+ * <p>Process limit: a parked launch holds {@link #SLOTS} processes of the sandbox's pids cgroup
+ * (nsenter, outside the sandbox's pid namespace, and the shell). While one is being prepared or
+ * parked, the group's limit is raised by exactly that many through {@code headroom}, so the
+ * sandbox's own code can start as many processes as without it; handing the launch to a command
+ * lowers the limit again, because from then on it is that command's launch chain, which counts as
+ * it always did.
+ *
+ * <p>Sandboxed code can see and kill the parked shell (same user): then {@link #launch} finds it
+ * dead and returns null, and the caller starts the command the ordinary way. Thread-safe; {@link
+ * #close} kills the parked or preparing launch, waits for it, and refuses to prepare any more.
+ */
+final class PreparedLaunch implements AutoCloseable {
+
+  /** Processes a parked launch holds in the sandbox's pids cgroup. */
+  static final int SLOTS = 2;
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(PreparedLaunch.class);
+
+  private static final ExecutorService PREPARERS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "tenki-prepare-launch");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** Starts a launch chain that ends in the prepared shell. */
+  @FunctionalInterface
+  interface Starter {
+    Process start() throws IOException;
+  }
+
+  /** Raises ({@code true}) or restores ({@code false}) the sandbox's process limit. */
+  @FunctionalInterface
+  interface Headroom {
+    void reserve(boolean reserved);
+  }
+
+  private final Starter starter;
+  private final Headroom headroom;
+  private final AtomicLong launches = new AtomicLong();
+  private Process ready;
+  private Process inflight;
+  private CompletableFuture<Void> task;
+  private boolean closed;
+  private boolean reserved;
+
+  PreparedLaunch(Starter starter, Headroom headroom) {
+    this.starter = starter;
+    this.headroom = headroom;
+  }
+
+  /** Whether a launch is parked and alive. */
+  synchronized boolean ready() {
+    return ready != null && ready.isAlive();
+  }
+
+  /** How many commands started through a prepared launch. */
+  long launches() {
+    return launches.get();
+  }
+
+  /**
+   * Starts {@code command} through the parked launch, or returns null when there is none alive or
+   * the request cannot travel this way; the caller then starts it the ordinary way.
+   */
+  Process launch(List<String> command, String cwd, Map<String, String> env) {
+    byte[] request = PreparedRequest.encode(command, cwd, env);
+    if (request == null) {
+      return null;
+    }
+    Process p;
+    synchronized (this) {
+      p = ready;
+      if (p == null) {
+        return null;
+      }
+      ready = null;
+      reserve(false);
+    }
+    if (!p.isAlive()) {
+      discard(p);
+      return null;
+    }
+    try {
+      OutputStream in = p.getOutputStream();
+      in.write(request);
+      in.flush();
+    } catch (IOException e) {
+      // died before it read the request, so nothing ran
+      discard(p);
+      return null;
+    }
+    launches.incrementAndGet();
+    return p;
+  }
+
+  /** Prepares the next launch in the background unless one is parked or under way. */
+  void refill() {
+    synchronized (this) {
+      if (closed || ready != null || task != null) {
+        return;
+      }
+      reserve(true);
+      task = CompletableFuture.runAsync(this::prepare, PREPARERS);
+    }
+  }
+
+  private void prepare() {
+    Process p = null;
+    boolean parked = false;
+    try {
+      p = starter.start();
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        inflight = p;
+      }
+      int marker = p.getInputStream().read();
+      synchronized (this) {
+        inflight = null;
+        if (!closed && marker == PreparedRequest.READY && p.isAlive()) {
+          ready = p;
+          parked = true;
+        }
+      }
+      if (parked) {
+        Process parkedProcess = p;
+        p.onExit().thenRun(() -> lost(parkedProcess));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("preparing a launch failed: {}", e.toString());
+    } finally {
+      if (!parked) {
+        discard(p);
+      }
+      synchronized (this) {
+        task = null;
+        if (ready == null) {
+          reserve(false);
+        }
+      }
+    }
+  }
+
+  /** A parked launch died (sandboxed code may kill it): forget it and give the slots back. */
+  private synchronized void lost(Process p) {
+    if (ready == p) {
+      ready = null;
+      reserve(false);
+    }
+  }
+
+  private void reserve(boolean want) {
+    if (reserved != want && (!want || !closed)) {
+      reserved = want;
+      headroom.reserve(want);
+    }
+  }
+
+  /** Kills the parked or preparing launch, waits for it, and prepares no more. */
+  @Override
+  public void close() {
+    Process r;
+    Process f;
+    CompletableFuture<Void> t;
+    synchronized (this) {
+      closed = true;
+      r = ready;
+      f = inflight;
+      t = task;
+      ready = null;
+      inflight = null;
+      reserve(false);
+    }
+    discard(r);
+    discard(f);
+    if (t != null) {
+      try {
+        t.get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        LOG.debug("a launch being prepared did not finish: {}", e.toString());
+      }
+    }
+  }
+
+  /** Ends a launch that will never run a command: the shell inside first, then nsenter. */
+  private static void discard(Process p) {
+    if (p == null) {
+      return;
+    }
+    try {
+      // end of input makes the shell exit by itself; the kills cover a shell that is not reading
+      p.getOutputStream().close();
+    } catch (IOException e) {
+      // already gone
+    }
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+    try {
+      if (!p.waitFor(5, TimeUnit.SECONDS)) {
+        LOG.warn("a prepared launch (pid {}) did not exit after SIGKILL", p.pid());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeQuietly(p);
+  }
+
+  private static void closeQuietly(Process p) {
+    try {
+      p.getInputStream().close();
+      p.getErrorStream().close();
+    } catch (IOException e) {
+      // nothing left to release
+    }
+  }
+}
