@@ -5,9 +5,11 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * its stdin. {@link #launch} hands that process to exactly one caller, writes the request, and the
  * shell execs the command in place: the returned {@link Process}'s stdin (after the request),
  * stdout, stderr and exit status are the command's, exactly as with a launch started on demand.
- * Then {@link #refill} prepares the next one on a background thread, at most one at a time.
+ * Then {@link #refill} prepares the next one on a background thread, at most one at a time. A
+ * command that arrives while the next one is still being prepared waits for it (one caller at a
+ * time; others start the ordinary way), since it is ahead of any launch started later.
  *
  * <p>Process limit: a parked launch holds {@link #SLOTS} processes of the sandbox's pids cgroup
  * (nsenter, outside the sandbox's pid namespace, and the shell). While one is being prepared or
@@ -33,6 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * #close} kills the parked or preparing launch, waits for it, and refuses to prepare any more.
  */
 final class PreparedLaunch implements AutoCloseable {
+
+  /** How long a caller waits for a launch being prepared before it starts its own. */
+  private static final long CLAIM_WAIT_MS = 2000;
 
   /** Processes a parked launch holds in the sandbox's pids cgroup. */
   static final int SLOTS = 2;
@@ -66,6 +73,7 @@ final class PreparedLaunch implements AutoCloseable {
   private Process ready;
   private Process inflight;
   private CompletableFuture<Void> task;
+  private CompletableFuture<Process> claim;
   private boolean closed;
   private boolean reserved;
 
@@ -86,21 +94,18 @@ final class PreparedLaunch implements AutoCloseable {
 
   /**
    * Starts {@code command} through the parked launch, or returns null when there is none alive or
-   * the request cannot travel this way; the caller then starts it the ordinary way.
+   * the request cannot travel this way; the caller then starts it the ordinary way. With none
+   * parked but one being prepared and nobody waiting for it yet, waits for that one: it started
+   * earlier than an ordinary launch begun now, doing the same work, so it is ready sooner.
    */
   Process launch(List<String> command, String cwd, Map<String, String> env) {
     byte[] request = PreparedRequest.encode(command, cwd, env);
     if (request == null) {
       return null;
     }
-    Process p;
-    synchronized (this) {
-      p = ready;
-      if (p == null) {
-        return null;
-      }
-      ready = null;
-      reserve(false);
+    Process p = take();
+    if (p == null) {
+      return null;
     }
     if (!p.isAlive()) {
       discard(p);
@@ -119,6 +124,47 @@ final class PreparedLaunch implements AutoCloseable {
     return p;
   }
 
+  /** The parked launch, or the one being prepared once it is ready, or null. */
+  private Process take() {
+    CompletableFuture<Process> waiter;
+    synchronized (this) {
+      if (ready != null) {
+        Process p = ready;
+        ready = null;
+        reserve(false);
+        return p;
+      }
+      if (closed || task == null || claim != null) {
+        return null;
+      }
+      waiter = new CompletableFuture<>();
+      claim = waiter;
+    }
+    try {
+      return waiter.get(CLAIM_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      synchronized (this) {
+        if (claim == waiter) {
+          claim = null;
+          return null;
+        }
+      }
+      return waiter.join(); // handed over just now
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      synchronized (this) {
+        if (claim == waiter) {
+          claim = null;
+          return null;
+        }
+      }
+      discard(waiter.join());
+      return null;
+    } catch (ExecutionException e) {
+      return null;
+    }
+  }
+
   /** Prepares the next launch in the background unless one is parked or under way. */
   void refill() {
     synchronized (this) {
@@ -132,39 +178,45 @@ final class PreparedLaunch implements AutoCloseable {
 
   private void prepare() {
     Process p = null;
-    boolean parked = false;
+    boolean ok = false;
     try {
       p = starter.start();
+      boolean registered;
       synchronized (this) {
-        if (closed) {
-          return;
-        }
-        inflight = p;
+        registered = !closed;
+        inflight = registered ? p : null;
       }
-      int marker = p.getInputStream().read();
-      synchronized (this) {
-        inflight = null;
-        if (!closed && marker == PreparedRequest.READY && p.isAlive()) {
-          ready = p;
-          parked = true;
-        }
-      }
-      if (parked) {
-        Process parkedProcess = p;
-        p.onExit().thenRun(() -> lost(parkedProcess));
-      }
+      ok = registered && p.getInputStream().read() == PreparedRequest.READY && p.isAlive();
     } catch (IOException | RuntimeException e) {
       LOG.debug("preparing a launch failed: {}", e.toString());
-    } finally {
-      if (!parked) {
-        discard(p);
+    }
+    finish(p, ok);
+  }
+
+  /** Parks a prepared launch or hands it to the caller waiting for it; ends a failed one. */
+  private void finish(Process p, boolean ok) {
+    CompletableFuture<Process> waiter;
+    boolean keep;
+    synchronized (this) {
+      inflight = null;
+      task = null;
+      waiter = claim;
+      claim = null;
+      keep = ok && !closed;
+      if (keep && waiter == null) {
+        ready = p;
       }
-      synchronized (this) {
-        task = null;
-        if (ready == null) {
-          reserve(false);
-        }
+      if (ready == null) {
+        reserve(false);
       }
+    }
+    if (!keep) {
+      discard(p);
+    } else if (waiter == null) {
+      p.onExit().thenRun(() -> lost(p));
+    }
+    if (waiter != null) {
+      waiter.complete(keep ? p : null);
     }
   }
 
@@ -189,8 +241,11 @@ final class PreparedLaunch implements AutoCloseable {
     Process r;
     Process f;
     CompletableFuture<Void> t;
+    CompletableFuture<Process> w;
     synchronized (this) {
       closed = true;
+      w = claim;
+      claim = null;
       r = ready;
       f = inflight;
       t = task;
@@ -200,6 +255,9 @@ final class PreparedLaunch implements AutoCloseable {
     }
     discard(r);
     discard(f);
+    if (w != null) {
+      w.complete(null);
+    }
     if (t != null) {
       try {
         t.get(10, TimeUnit.SECONDS);
