@@ -327,6 +327,44 @@ class PreparedLaunchTest {
     assertThat(ProcessHandle.of(nsenter)).isEmpty();
   }
 
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void stoppingWhileALaunchIsBeingPreparedLeavesNothingBehind(Isolation isolation)
+      throws Exception {
+    engine = LocalEngine.builder().isolation(isolation).start();
+    client = new EngineClient(engine.endpoint(), "tk_test");
+    for (int round = 0; round < 5; round++) {
+      EngineClient.Sandbox sb = client.create();
+      long init = sandbox(sb).init().targetPid();
+      // the first command starts preparing the next launch; the sandbox stops right away
+      assertThat(sb.run("true").code()).isZero();
+      sb.terminate();
+      assertThat(chainsEntering(init)).as("launch chains into the stopped sandbox").isEmpty();
+    }
+  }
+
+  /** Host processes of a prepared launch chain entering the sandbox whose init is {@code init}. */
+  private static List<Long> chainsEntering(long init) throws Exception {
+    List<Long> found = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          String cmdline =
+              new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+          if (cmdline.contains("\0--target=" + init + "\0")
+              && cmdline.contains("\0tenki-prepared")) {
+            found.add(Long.parseLong(p.getFileName().toString()));
+          }
+        } catch (java.io.IOException e) {
+          // exited meanwhile
+        }
+      }
+    }
+    return found;
+  }
+
   private String pidNamespace(EngineClient.Sandbox sb) throws Exception {
     long init = sandbox(sb).init().targetPid();
     return Files.readSymbolicLink(Path.of("/proc/" + init + "/ns/pid")).toString();
