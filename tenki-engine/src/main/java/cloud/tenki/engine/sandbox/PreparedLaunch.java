@@ -189,8 +189,10 @@ final class PreparedLaunch implements AutoCloseable {
       ok = registered && p.getInputStream().read() == PreparedRequest.READY && p.isAlive();
     } catch (IOException | RuntimeException e) {
       LOG.debug("preparing a launch failed: {}", e.toString());
+    } finally {
+      // whatever happened, the task ends here: no slots stay reserved, no caller keeps waiting
+      finish(p, ok);
     }
-    finish(p, ok);
   }
 
   /** Parks a prepared launch or hands it to the caller waiting for it; ends a failed one. */
