@@ -251,6 +251,11 @@ public final class LocalEngine implements AutoCloseable {
     return token != null ? token : "tk_local";
   }
 
+  /** The sessions of this engine (tests reach sandboxes through them). */
+  SessionManager sessions() {
+    return sessions;
+  }
+
   /** The isolation in force ({@code bwrap}, {@code unshare} or {@code none}). */
   public String isolation() {
     return settings.launcher().name();

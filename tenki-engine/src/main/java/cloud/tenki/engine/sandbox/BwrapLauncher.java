@@ -84,10 +84,17 @@ public final class BwrapLauncher implements Launcher {
             // bwrap's own complaints also go
             "--info-fd",
             "1",
+            // the init is the namespace's pid 1 itself, not a child of bwrap's reaper: pid 1 gets
+            // no signal it has no handler for from inside, so `kill -9 -1` run by the sandbox user
+            // cannot end the sandbox (it would, by killing the reaper's only child); bash reaps
+            // orphans as a pid 1 must (it waits for any child on SIGCHLD)
+            "--as-pid-1",
             "--",
             "/bin/sh",
             "-c",
-            "echo ready >&2; exec cat >/dev/null"));
+            "if [ -x /bin/bash ]; then S=/bin/bash; else S=/bin/sh; fi\n"
+                + "echo ready >&2\n"
+                + "exec \"$S\" -c 'while read -r _; do :; done'"));
     Process p =
         new ProcessBuilder(LaunchWrapper.wrap(cfg, argv)).directory(new java.io.File("/")).start();
     InitHandshake.awaitReadyInterleaved(p, p.getErrorStream(), "bwrap");

@@ -62,6 +62,17 @@ public final class Cgroups {
       return -1;
     }
 
+    /** The group's process limit file, or null when the group has none (rlimits). */
+    public Path processLimitFile() {
+      for (Path d : dirs) {
+        Path f = d.resolve("pids.max");
+        if (Files.exists(f)) {
+          return f;
+        }
+      }
+      return null;
+    }
+
     /** Host pids of every process in the group. */
     public List<Long> pids() {
       List<Long> pids = new ArrayList<>();

@@ -44,7 +44,7 @@ final class CommandEnvironment {
 
   // the host's /usr is mounted read-only in every sandbox, while /bin is the sandbox's own and a
   // sandbox may have replaced it; privileged steps (volume mounts) go through this shell too
-  private static final String SHELL =
+  static final String SHELL =
       java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/sh"))
           ? "/usr/bin/sh"
           : "/bin/sh";

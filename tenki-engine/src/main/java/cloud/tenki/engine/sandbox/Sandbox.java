@@ -9,6 +9,11 @@ import java.util.TreeMap;
 /**
  * One sandbox on this host: its root tree, its cgroup and (while running) its init process.
  *
+ * <p>Commands of a namespace sandbox start through a {@link PreparedLaunch} when one is ready: the
+ * host-side launch chain (cgroup join, {@code nsenter}, {@code setsid}) already ran in the
+ * background, and the command only has to be handed over. The first command, concurrent ones and
+ * sandboxes without a pids cgroup take the ordinary path, where the chain runs on demand.
+ *
  * <p>Thread-safe. {@link #start()} and {@link #stop()} are serialised by the session that owns the
  * sandbox; {@link #exec} may run from any thread while the sandbox runs.
  */
@@ -35,6 +40,7 @@ public final class Sandbox {
   private final boolean outbound;
   private volatile SandboxConfig config;
   private volatile SandboxInit init;
+  private volatile PreparedLaunch prepared;
 
   /** Describes a sandbox; nothing starts until {@link #start()}. */
   public Sandbox(
@@ -103,6 +109,7 @@ public final class Sandbox {
       }
       init = started;
       config = cfg;
+      prepared = preparedLaunch(cfg, started);
     } catch (IOException | RuntimeException e) {
       if (started != null) {
         started.kill();
@@ -116,7 +123,12 @@ public final class Sandbox {
   public synchronized void stop() {
     SandboxInit i = init;
     SandboxConfig c = config;
+    PreparedLaunch pl = prepared;
     init = null;
+    prepared = null;
+    if (pl != null) {
+      pl.close();
+    }
     if (i != null) {
       i.kill();
     }
@@ -124,6 +136,48 @@ public final class Sandbox {
       killGroupMembers(c.group());
       cgroups.remove(c.group());
     }
+  }
+
+  /**
+   * The prepared launches of a namespace sandbox whose processes a pids cgroup counts, or null: the
+   * rlimit fallback counts processes per user, where slots cannot be set aside for the engine.
+   */
+  private PreparedLaunch preparedLaunch(SandboxConfig cfg, SandboxInit started) {
+    java.nio.file.Path pidsMax = cfg.group().processLimitFile();
+    if (launcher instanceof NoIsolationLauncher || pidsMax == null) {
+      return null;
+    }
+    int max = cfg.limits().maxProcesses();
+    return new PreparedLaunch(
+        () -> {
+          List<String> shell = PreparedRequest.shellCommand();
+          ProcessBuilder pb =
+              new ProcessBuilder(LaunchWrapper.wrap(cfg, launcher.enter(cfg, started, "/", shell)));
+          pb.directory(new File("/"));
+          pb.environment().clear();
+          pb.environment().putAll(CommandEnvironment.HOST_BASE);
+          return pb.start();
+        },
+        reserved -> {
+          try {
+            java.nio.file.Files.writeString(
+                pidsMax, Integer.toString(reserved ? max + PreparedLaunch.SLOTS : max));
+          } catch (IOException e) {
+            // the group is being removed with the sandbox
+          }
+        });
+  }
+
+  /** How many commands started through a prepared launch (observability, tests). */
+  public long preparedLaunches() {
+    PreparedLaunch pl = prepared;
+    return pl == null ? 0 : pl.launches();
+  }
+
+  /** Whether a prepared launch is parked, so the next command would start through it. */
+  public boolean preparedLaunchReady() {
+    PreparedLaunch pl = prepared;
+    return pl != null && pl.ready();
   }
 
   /** Kills stragglers that joined the cgroup but live outside the pid namespace. */
@@ -181,6 +235,14 @@ public final class Sandbox {
       merged.put("HOME", NoIsolationLauncher.hostPath(c, "/home/tenki"));
     }
     merged.putAll(env);
+    PreparedLaunch pl = prepared;
+    if (pl != null) {
+      Process p = pl.launch(command, cwd, merged);
+      if (p != null) {
+        pl.refill();
+        return p;
+      }
+    }
     // the caller's variables must not reach the host-side launch chain (see CommandEnvironment)
     List<String> inner = CommandEnvironment.restoring(merged, command);
     List<String> argv = LaunchWrapper.wrap(c, launcher.enter(c, i, cwd, inner));
@@ -189,6 +251,10 @@ public final class Sandbox {
     Map<String, String> pe = pb.environment();
     pe.clear();
     pe.putAll(CommandEnvironment.hostEnvironment(merged));
-    return pb.start();
+    Process p = pb.start();
+    if (pl != null) {
+      pl.refill();
+    }
+    return p;
   }
 }

@@ -1,0 +1,305 @@
+package cloud.tenki.engine.sandbox;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keeps one command launch of a sandbox ready ahead of time, so a command skips the host-side
+ * launch chain's cost (the cgroup join, {@code nsenter}, {@code setsid}) when it starts.
+ *
+ * <p>A prepared launch is an ordinary launch chain whose last step is not the command but an
+ * in-sandbox shell, running as the sandbox user, that blocks reading a {@link PreparedRequest} on
+ * its stdin. {@link #launch} hands that process to exactly one caller, writes the request, and the
+ * shell execs the command in place: the returned {@link Process}'s stdin (after the request),
+ * stdout, stderr and exit status are the command's, exactly as with a launch started on demand.
+ * Then {@link #refill} prepares the next one on a background thread, at most one at a time. A
+ * command that arrives while the next one is still being prepared waits for it (one caller at a
+ * time; others start the ordinary way), since it is ahead of any launch started later.
+ *
+ * <p>Process limit: a parked launch holds {@link #SLOTS} processes of the sandbox's pids cgroup
+ * (nsenter, outside the sandbox's pid namespace, and the shell). While one is being prepared or
+ * parked, the group's limit is raised by exactly that many through {@code headroom}, so the
+ * sandbox's own code can start as many processes as without it; handing the launch to a command
+ * lowers the limit again, because from then on it is that command's launch chain, which counts as
+ * it always did.
+ *
+ * <p>Sandboxed code can see and kill the parked shell (same user): then {@link #launch} finds it
+ * dead and returns null, and the caller starts the command the ordinary way. Thread-safe; {@link
+ * #close} kills the parked or preparing launch, waits for it, and refuses to prepare any more.
+ */
+final class PreparedLaunch implements AutoCloseable {
+
+  /** How long a caller waits for a launch being prepared before it starts its own. */
+  private static final long CLAIM_WAIT_MS = 2000;
+
+  /** Processes a parked launch holds in the sandbox's pids cgroup. */
+  static final int SLOTS = 2;
+
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(PreparedLaunch.class);
+
+  private static final ExecutorService PREPARERS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "tenki-prepare-launch");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** Starts a launch chain that ends in the prepared shell. */
+  @FunctionalInterface
+  interface Starter {
+    Process start() throws IOException;
+  }
+
+  /** Raises ({@code true}) or restores ({@code false}) the sandbox's process limit. */
+  @FunctionalInterface
+  interface Headroom {
+    void reserve(boolean reserved);
+  }
+
+  private final Starter starter;
+  private final Headroom headroom;
+  private final AtomicLong launches = new AtomicLong();
+  private Process ready;
+  private Process inflight;
+  private CompletableFuture<Void> task;
+  private CompletableFuture<Process> claim;
+  private boolean closed;
+  private boolean reserved;
+
+  PreparedLaunch(Starter starter, Headroom headroom) {
+    this.starter = starter;
+    this.headroom = headroom;
+  }
+
+  /** Whether a launch is parked and alive. */
+  synchronized boolean ready() {
+    return ready != null && ready.isAlive();
+  }
+
+  /** How many commands started through a prepared launch. */
+  long launches() {
+    return launches.get();
+  }
+
+  /**
+   * Starts {@code command} through the parked launch, or returns null when there is none alive or
+   * the request cannot travel this way; the caller then starts it the ordinary way. With none
+   * parked but one being prepared and nobody waiting for it yet, waits for that one: it started
+   * earlier than an ordinary launch begun now, doing the same work, so it is ready sooner.
+   */
+  Process launch(List<String> command, String cwd, Map<String, String> env) {
+    byte[] request = PreparedRequest.encode(command, cwd, env);
+    if (request == null) {
+      return null;
+    }
+    Process p = take();
+    if (p == null) {
+      return null;
+    }
+    if (!p.isAlive()) {
+      discard(p);
+      return null;
+    }
+    try {
+      OutputStream in = p.getOutputStream();
+      in.write(request);
+      in.flush();
+    } catch (IOException e) {
+      // died before it read the request, so nothing ran
+      discard(p);
+      return null;
+    }
+    launches.incrementAndGet();
+    return p;
+  }
+
+  /** The parked launch, or the one being prepared once it is ready, or null. */
+  private Process take() {
+    CompletableFuture<Process> waiter;
+    synchronized (this) {
+      if (ready != null) {
+        Process p = ready;
+        ready = null;
+        reserve(false);
+        return p;
+      }
+      if (closed || task == null || claim != null) {
+        return null;
+      }
+      waiter = new CompletableFuture<>();
+      claim = waiter;
+    }
+    try {
+      return waiter.get(CLAIM_WAIT_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      synchronized (this) {
+        if (claim == waiter) {
+          claim = null;
+          return null;
+        }
+      }
+      return waiter.join(); // handed over just now
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      synchronized (this) {
+        if (claim == waiter) {
+          claim = null;
+          return null;
+        }
+      }
+      discard(waiter.join());
+      return null;
+    } catch (ExecutionException e) {
+      return null;
+    }
+  }
+
+  /** Prepares the next launch in the background unless one is parked or under way. */
+  void refill() {
+    synchronized (this) {
+      if (closed || ready != null || task != null) {
+        return;
+      }
+      reserve(true);
+      task = CompletableFuture.runAsync(this::prepare, PREPARERS);
+    }
+  }
+
+  private void prepare() {
+    Process p = null;
+    boolean ok = false;
+    try {
+      p = starter.start();
+      boolean registered;
+      synchronized (this) {
+        registered = !closed;
+        inflight = registered ? p : null;
+      }
+      ok = registered && p.getInputStream().read() == PreparedRequest.READY && p.isAlive();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("preparing a launch failed: {}", e.toString());
+    } finally {
+      // whatever happened, the task ends here: no slots stay reserved, no caller keeps waiting
+      finish(p, ok);
+    }
+  }
+
+  /** Parks a prepared launch or hands it to the caller waiting for it; ends a failed one. */
+  private void finish(Process p, boolean ok) {
+    CompletableFuture<Process> waiter;
+    boolean keep;
+    synchronized (this) {
+      inflight = null;
+      task = null;
+      waiter = claim;
+      claim = null;
+      keep = ok && !closed;
+      if (keep && waiter == null) {
+        ready = p;
+      }
+      if (ready == null) {
+        reserve(false);
+      }
+    }
+    if (!keep) {
+      discard(p);
+    } else if (waiter == null) {
+      p.onExit().thenRun(() -> lost(p));
+    }
+    if (waiter != null) {
+      waiter.complete(keep ? p : null);
+    }
+  }
+
+  /** A parked launch died (sandboxed code may kill it): forget it and give the slots back. */
+  private synchronized void lost(Process p) {
+    if (ready == p) {
+      ready = null;
+      reserve(false);
+    }
+  }
+
+  private void reserve(boolean want) {
+    if (reserved != want && (!want || !closed)) {
+      reserved = want;
+      headroom.reserve(want);
+    }
+  }
+
+  /** Kills the parked or preparing launch, waits for it, and prepares no more. */
+  @Override
+  public void close() {
+    Process r;
+    Process f;
+    CompletableFuture<Void> t;
+    CompletableFuture<Process> w;
+    synchronized (this) {
+      closed = true;
+      w = claim;
+      claim = null;
+      r = ready;
+      f = inflight;
+      t = task;
+      ready = null;
+      inflight = null;
+      reserve(false);
+    }
+    discard(r);
+    discard(f);
+    if (w != null) {
+      w.complete(null);
+    }
+    if (t != null) {
+      try {
+        t.get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        LOG.debug("a launch being prepared did not finish: {}", e.toString());
+      }
+    }
+  }
+
+  /** Ends a launch that will never run a command: the shell inside first, then nsenter. */
+  private static void discard(Process p) {
+    if (p == null) {
+      return;
+    }
+    try {
+      // end of input makes the shell exit by itself; the kills cover a shell that is not reading
+      p.getOutputStream().close();
+    } catch (IOException e) {
+      // already gone
+    }
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
+    try {
+      if (!p.waitFor(5, TimeUnit.SECONDS)) {
+        LOG.warn("a prepared launch (pid {}) did not exit after SIGKILL", p.pid());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeQuietly(p);
+  }
+
+  private static void closeQuietly(Process p) {
+    try {
+      p.getInputStream().close();
+      p.getErrorStream().close();
+    } catch (IOException e) {
+      // nothing left to release
+    }
+  }
+}

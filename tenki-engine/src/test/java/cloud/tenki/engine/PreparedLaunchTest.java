@@ -1,0 +1,393 @@
+package cloud.tenki.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cloud.tenki.engine.sandbox.Sandbox;
+import cloud.tenki.proto.sandbox.v1.RunStart;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Commands started through a prepared launch (a launch chain that ran ahead of time and waits in
+ * the sandbox for its request) behave exactly like commands started on demand: same argv,
+ * environment, working directory, stdin, exit status; the sandbox's own code cannot break later
+ * commands by killing the waiting shell; and nothing is left behind when the sandbox stops.
+ */
+class PreparedLaunchTest {
+
+  /** A value no line-based protocol carries by accident. */
+  static final String TRICKY =
+      "line one\nline 'two' \"quoted\" back\\slash \\n $(id) `id` ;*\n  lead and trail  \n"
+          + "ünïcødé ✓ 日本\n";
+
+  private LocalEngine engine;
+  private EngineClient client;
+
+  @AfterEach
+  void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
+  private EngineClient.Sandbox start(Isolation isolation) {
+    engine = LocalEngine.builder().isolation(isolation).maxProcesses(64).start();
+    client = new EngineClient(engine.endpoint(), "tk_test");
+    return client.create();
+  }
+
+  private Sandbox sandbox(EngineClient.Sandbox sb) {
+    return engine.sessions().get(sb.id).sandbox();
+  }
+
+  /** Waits (bounded) until the next command of {@code sb} would take a prepared launch. */
+  private void awaitPrepared(EngineClient.Sandbox sb) {
+    Sandbox s = sandbox(sb);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!s.preparedLaunchReady()) {
+      assertThat(System.nanoTime()).as("a prepared launch within 20 s").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  /** Runs {@code cmd} through a prepared launch, checked by the sandbox's counter. */
+  private EngineClient.RunResult runPrepared(EngineClient.Sandbox sb, RunStart.Builder cmd)
+      throws Exception {
+    return runPrepared(sb, cmd, null);
+  }
+
+  private EngineClient.RunResult runPrepared(
+      EngineClient.Sandbox sb, RunStart.Builder cmd, byte[] stdin) throws Exception {
+    awaitPrepared(sb);
+    long before = sandbox(sb).preparedLaunches();
+    EngineClient.RunResult r = sb.run(stdin == null ? cmd : cmd.setStreamStdin(true), stdin);
+    assertThat(sandbox(sb).preparedLaunches())
+        .as("started through a prepared launch")
+        .isEqualTo(before + 1);
+    return r;
+  }
+
+  /** Starts {@code argv} in {@code cwd} straight through the sandbox, through a prepared launch. */
+  private String execPrepared(EngineClient.Sandbox sb, List<String> argv, String cwd)
+      throws Exception {
+    awaitPrepared(sb);
+    long before = sandbox(sb).preparedLaunches();
+    Process p = sandbox(sb).exec(new ArrayList<>(argv), cwd, Map.of());
+    assertThat(sandbox(sb).preparedLaunches()).isEqualTo(before + 1);
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return out;
+  }
+
+  private static RunStart.Builder cmd(String... argv) {
+    return RunStart.newBuilder().addAllCmd(List.of(argv));
+  }
+
+  private static List<String> nulSeparated(byte[] out) {
+    return new ArrayList<>(Arrays.asList(new String(out, StandardCharsets.UTF_8).split("\0", -1)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void environmentArgvAndCwdAreTheSameAsOnDemand(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = start(isolation);
+    RunStart.Builder env = cmd("/usr/bin/env", "-0").putEnv("TRICKY", TRICKY).putEnv("EMPTY", "");
+    List<String> cold = nulSeparated(sb.run(env, null).stdout());
+    assertThat(sandbox(sb).preparedLaunches()).as("the first command starts on demand").isZero();
+    List<String> warm = nulSeparated(runPrepared(sb, env).stdout());
+    List<String> third = nulSeparated(runPrepared(sb, env).stdout());
+    assertThat(warm).containsExactlyInAnyOrderElementsOf(cold);
+    assertThat(third).containsExactlyInAnyOrderElementsOf(cold);
+    assertThat(warm).contains("TRICKY=" + TRICKY, "EMPTY=", "HOME=/home/tenki", "LC_ALL=C");
+    assertThat(warm).noneMatch(v -> v.startsWith("TENKI_ENV_") || v.startsWith("_tenki_"));
+
+    String[] argv = {"/usr/bin/printf", "%s\\0", TRICKY, "", "\n", " ", "-n", "\\", "a\nb\n"};
+    var printed = runPrepared(sb, cmd(argv));
+    assertThat(printed.code()).isZero();
+    List<String> got = nulSeparated(printed.stdout());
+    assertThat(got.subList(0, got.size() - 1))
+        .containsExactly(Arrays.copyOfRange(argv, 2, argv.length));
+
+    sb.mkdir("/tmp/work dir", 0755, true);
+    String pwd =
+        execPrepared(
+            sb,
+            List.of("sh", "-c", "pwd; echo \"$PWD\"; echo \"${OLDPWD-unset}\""),
+            "/tmp/work dir");
+    assertThat(pwd).isEqualTo("/tmp/work dir\n/tmp/work dir\nunset\n");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void aMissingWorkingDirectoryFailsClearly(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = start(isolation);
+    sb.run("true");
+    awaitPrepared(sb);
+    Process p = sandbox(sb).exec(new ArrayList<>(List.of("pwd")), "/no/such/dir", Map.of());
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(sandbox(sb).preparedLaunches()).isEqualTo(1);
+    assertThat(p.exitValue()).isNotZero();
+    assertThat(out).isEmpty();
+    assertThat(err).contains("cannot change directory to /no/such/dir");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void stdinAfterTheRequestIsTheCommandsByteForByte(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = start(isolation);
+    sb.run("true");
+    // bytes that look like a request, a partial line, and no newline at the end
+    byte[] small = "1\n4\nfake\n\n3\nx".getBytes(StandardCharsets.UTF_8);
+    assertThat(runPrepared(sb, cmd("cat"), small).stdout()).isEqualTo(small);
+    byte[] large = new byte[3 * 1024 * 1024];
+    new Random(7).nextBytes(large);
+    var r = runPrepared(sb, cmd("cat"), large);
+    assertThat(r.stdout()).isEqualTo(large);
+
+    // input written the moment the process is handed over, before the command even runs
+    awaitPrepared(sb);
+    Process p = sandbox(sb).exec(new ArrayList<>(List.of("od", "-An", "-c")), "/", Map.of());
+    p.getOutputStream().write('\n');
+    p.getOutputStream().write("x y".getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String od = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(od.replaceAll("\\s+", " ").trim()).isEqualTo("\\n x y");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void exitCodesAndSignalsAreTheCommands(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = start(isolation);
+    sb.run("true");
+    assertThat(runPrepared(sb, cmd("sh", "-c", "exit 42")).code()).isEqualTo(42);
+    var killed = runPrepared(sb, cmd("sh", "-c", "kill -TERM $$; sleep 5"));
+    assertThat(killed.exit().getSignal()).isEqualTo("SIGTERM");
+    assertThat(runPrepared(sb, cmd("no-such-command-here")).code()).isEqualTo(127);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void killingEverythingInsideDoesNotBreakTheNextCommand(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = start(isolation);
+    sb.run("true");
+    awaitPrepared(sb);
+    String ns = pidNamespace(sb);
+    List<Long> parked = preparedShellsIn(ns);
+    assertThat(parked).hasSize(1);
+    // as the sandbox user, kill every process it may, the waiting shell included; the reserved
+    // variable name makes this command start the ordinary way, so the waiting shell is still there
+    var r = sb.run(cmd("sh", "-c", "kill -9 -1; echo done").putEnv("_tenki_x", "1"), null);
+    assertThat(r.out()).isEqualTo("done\n");
+    assertThat(ProcessHandle.of(parked.get(0))).as("the waiting shell was killed").isEmpty();
+    assertThat(sb.run("echo", "after").out()).isEqualTo("after\n");
+    assertThat(runPrepared(sb, cmd("echo", "prepared again")).out()).isEqualTo("prepared again\n");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void concurrentCommandsAllRun(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = start(isolation);
+    sb.run("true");
+    awaitPrepared(sb);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<CompletableFuture<EngineClient.RunResult>> runs = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String word = "run" + i;
+        runs.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return sb.run(
+                        cmd("sh", "-c", "cat; echo \"$W\"").putEnv("W", word).setStreamStdin(true),
+                        word.getBytes(StandardCharsets.UTF_8));
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                },
+                pool));
+      }
+      for (int i = 0; i < 8; i++) {
+        var r = runs.get(i).get(60, TimeUnit.SECONDS);
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("run" + i + "run" + i + "\n");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(sandbox(sb).preparedLaunches()).isBetween(1L, 8L);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void theProcessLimitIsTheSameWithAndWithoutAPreparedLaunch(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = start(isolation);
+    sb.run("true");
+    // waits until the engine's next launch has taken its process slots (its shell is visible in
+    // the sandbox), then counts how many more processes fit
+    String forks =
+        "import os, signal, time\n"
+            + "def waiting():\n"
+            + "    for d in os.listdir('/proc'):\n"
+            + "        if d.isdigit() and d != str(os.getpid()):\n"
+            + "            try:\n"
+            + "                if b'tenki-prepared' in open('/proc/' + d + '/cmdline', 'rb').read():\n"
+            + "                    return True\n"
+            + "            except OSError:\n"
+            + "                pass\n"
+            + "    return False\n"
+            + "deadline = time.monotonic() + 20\n"
+            + "while not waiting() and time.monotonic() < deadline:\n"
+            + "    time.sleep(0.01)\n"
+            + "kids = []\n"
+            + "while len(kids) < 200:\n"
+            + "    try:\n"
+            + "        pid = os.fork()\n"
+            + "    except OSError:\n"
+            + "        break\n"
+            + "    if pid == 0:\n"
+            + "        signal.pause()\n"
+            + "        os._exit(0)\n"
+            + "    kids.append(pid)\n"
+            + "print(len(kids))\n"
+            + "for k in kids:\n"
+            + "    os.kill(k, 9)\n"
+            + "    os.waitpid(k, 0)\n";
+    awaitPrepared(sb);
+    // without prepared launches a command gets the limit less the sandbox's own processes (its
+    // init) less its own launch chain (nsenter and the command itself)
+    long shell = preparedShellsIn(pidNamespace(sb)).get(0);
+    long nsenter = ProcessHandle.of(shell).flatMap(ProcessHandle::parent).orElseThrow().pid();
+    List<Long> inGroup = sandbox(sb).group().pids();
+    assertThat(inGroup).contains(shell, nsenter);
+    long own = inGroup.stream().filter(p -> p != shell && p != nsenter).count();
+    long expected = 64 - own - 2;
+    // a reserved variable name sends this one the ordinary way while a launch waits
+    long before = sandbox(sb).preparedLaunches();
+    var onDemand = sb.run(cmd("python3", "-c", forks).putEnv("_tenki_cold", "1"), null);
+    assertThat(sandbox(sb).preparedLaunches()).isEqualTo(before);
+    var prepared = runPrepared(sb, cmd("python3", "-c", forks));
+    assertThat(Long.parseLong(onDemand.out().trim())).isEqualTo(expected);
+    assertThat(Long.parseLong(prepared.out().trim())).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void stoppingTheSandboxLeavesNoPreparedLaunchBehind(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = start(isolation);
+    sb.run("true");
+    awaitPrepared(sb);
+    String ns =
+        Files.readSymbolicLink(Path.of("/proc/" + sandbox(sb).init().targetPid() + "/ns/pid"))
+            .toString();
+    List<Long> waiting = preparedShellsIn(ns);
+    assertThat(waiting).as("the waiting shell, found on the host").hasSize(1);
+    long nsenter =
+        ProcessHandle.of(waiting.get(0)).flatMap(ProcessHandle::parent).orElseThrow().pid();
+    sb.terminate();
+    assertThat(ProcessHandle.of(waiting.get(0))).isEmpty();
+    assertThat(ProcessHandle.of(nsenter)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void stoppingWhileALaunchIsBeingPreparedLeavesNothingBehind(Isolation isolation)
+      throws Exception {
+    engine = LocalEngine.builder().isolation(isolation).start();
+    client = new EngineClient(engine.endpoint(), "tk_test");
+    for (int round = 0; round < 5; round++) {
+      EngineClient.Sandbox sb = client.create();
+      long init = sandbox(sb).init().targetPid();
+      // the first command starts preparing the next launch; the sandbox stops right away
+      assertThat(sb.run("true").code()).isZero();
+      sb.terminate();
+      assertThat(chainsEntering(init)).as("launch chains into the stopped sandbox").isEmpty();
+    }
+  }
+
+  /** Host processes of a prepared launch chain entering the sandbox whose init is {@code init}. */
+  private static List<Long> chainsEntering(long init) throws Exception {
+    List<Long> found = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          String cmdline =
+              new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+          if (cmdline.contains("\0--target=" + init + "\0")
+              && cmdline.contains("\0tenki-prepared")) {
+            found.add(Long.parseLong(p.getFileName().toString()));
+          }
+        } catch (java.io.IOException e) {
+          // exited meanwhile
+        }
+      }
+    }
+    return found;
+  }
+
+  private String pidNamespace(EngineClient.Sandbox sb) throws Exception {
+    long init = sandbox(sb).init().targetPid();
+    return Files.readSymbolicLink(Path.of("/proc/" + init + "/ns/pid")).toString();
+  }
+
+  /** Host pids of prepared shells whose pid namespace is {@code ns}. */
+  private static List<Long> preparedShellsIn(String ns) throws Exception {
+    List<Long> found = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          String cmdline =
+              new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+          if (cmdline.contains("\0tenki-prepared")
+              && !cmdline.contains("nsenter")
+              && Files.readSymbolicLink(p.resolve("ns/pid")).toString().equals(ns)) {
+            found.add(Long.parseLong(p.getFileName().toString()));
+          }
+        } catch (java.io.IOException e) {
+          // exited meanwhile
+        }
+      }
+    }
+    return found;
+  }
+}
