@@ -219,6 +219,31 @@ class PreparedLaunchTest {
   @EnumSource(
       value = Isolation.class,
       names = {"BWRAP", "UNSHARE"})
+  void aCommandRacingTheStopNeverShowsHostPaths(Isolation isolation) throws Exception {
+    engine = LocalEngine.builder().isolation(isolation).maxProcesses(64).start();
+    client = new EngineClient(engine.endpoint(), "tk_test");
+    for (int round = 0; round < 6; round++) {
+      EngineClient.Sandbox sb = client.create();
+      sb.run("true"); // the next launch is being prepared from here on
+      Sandbox s = sandbox(sb);
+      CompletableFuture<Void> stopping = CompletableFuture.runAsync(s::stop);
+      try {
+        Process p = s.exec(new ArrayList<>(List.of("true")), "/", Map.of());
+        p.getOutputStream().close();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(err).doesNotContain("/sys/fs/cgroup").doesNotContain(sb.id);
+      } catch (java.io.IOException e) {
+        assertThat(e).hasMessage("sandbox is not running");
+      }
+      stopping.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
   void concurrentCommandsAllRun(Isolation isolation) throws Exception {
     EngineClient.Sandbox sb = start(isolation);
     sb.run("true");

@@ -13,7 +13,9 @@ final class LaunchWrapper {
   private static final String SCRIPT =
       "n=$1; shift\n"
           + "while [ \"$n\" -gt 0 ]; do\n"
-          + "  echo $$ > \"$1\" || { echo 'tenki-engine: cannot join the sandbox cgroup' >&2; exit 125; }\n"
+          // the shell's own message would name the host's cgroup path
+          + "  { echo $$ > \"$1\"; } 2>/dev/null ||"
+          + " { echo 'tenki-engine: cannot join the sandbox cgroup' >&2; exit 125; }\n"
           + "  shift; n=$((n-1))\n"
           + "done\n"
           + "[ \"$1\" = - ] || ulimit -f \"$1\" || exit 125\n"

@@ -242,6 +242,12 @@ public final class Sandbox {
         pl.refill();
         return p;
       }
+      // the launch may have waited for one being prepared, long enough for the sandbox to stop:
+      // an on-demand chain into a stopped sandbox would fail as a command (exit 125), not as the
+      // sandbox being gone
+      if (init != i || !i.alive()) {
+        throw new IOException("sandbox is not running");
+      }
     }
     // the caller's variables must not reach the host-side launch chain (see CommandEnvironment)
     List<String> inner = CommandEnvironment.restoring(merged, command);
