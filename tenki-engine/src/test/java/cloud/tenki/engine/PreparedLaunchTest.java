@@ -91,10 +91,18 @@ class PreparedLaunchTest {
     long before = sandbox(sb).preparedLaunches();
     Process p = sandbox(sb).exec(new ArrayList<>(argv), cwd, Map.of());
     assertThat(sandbox(sb).preparedLaunches()).isEqualTo(before + 1);
+    return finish(p).out();
+  }
+
+  /** What a host-side process printed and how it ended, after its stdin was closed. */
+  private record Finished(String out, String err, int code) {}
+
+  private static Finished finish(Process p) throws Exception {
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    return out;
+    return new Finished(out, err, p.exitValue());
   }
 
   private static RunStart.Builder cmd(String... argv) {
@@ -145,15 +153,12 @@ class PreparedLaunchTest {
     EngineClient.Sandbox sb = start(isolation);
     sb.run("true");
     awaitPrepared(sb);
-    Process p = sandbox(sb).exec(new ArrayList<>(List.of("pwd")), "/no/such/dir", Map.of());
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    Finished f =
+        finish(sandbox(sb).exec(new ArrayList<>(List.of("pwd")), "/no/such/dir", Map.of()));
     assertThat(sandbox(sb).preparedLaunches()).isEqualTo(1);
-    assertThat(p.exitValue()).isNotZero();
-    assertThat(out).isEmpty();
-    assertThat(err).contains("cannot change directory to /no/such/dir");
+    assertThat(f.code()).isNotZero();
+    assertThat(f.out()).isEmpty();
+    assertThat(f.err()).contains("cannot change directory to /no/such/dir");
   }
 
   @ParameterizedTest
@@ -176,9 +181,7 @@ class PreparedLaunchTest {
     Process p = sandbox(sb).exec(new ArrayList<>(List.of("od", "-An", "-c")), "/", Map.of());
     p.getOutputStream().write('\n');
     p.getOutputStream().write("x y".getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String od = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String od = finish(p).out();
     assertThat(od.replaceAll("\\s+", " ").trim()).isEqualTo("\\n x y");
   }
 
@@ -228,10 +231,7 @@ class PreparedLaunchTest {
       Sandbox s = sandbox(sb);
       CompletableFuture<Void> stopping = CompletableFuture.runAsync(s::stop);
       try {
-        Process p = s.exec(new ArrayList<>(List.of("true")), "/", Map.of());
-        p.getOutputStream().close();
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String err = finish(s.exec(new ArrayList<>(List.of("true")), "/", Map.of())).err();
         assertThat(err).doesNotContain("/sys/fs/cgroup").doesNotContain(sb.id);
       } catch (java.io.IOException e) {
         assertThat(e).hasMessage("sandbox is not running");
