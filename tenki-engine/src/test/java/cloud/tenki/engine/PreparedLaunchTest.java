@@ -340,9 +340,7 @@ class PreparedLaunchTest {
     EngineClient.Sandbox sb = start(isolation);
     sb.run("true");
     awaitPrepared(sb);
-    String ns =
-        Files.readSymbolicLink(Path.of("/proc/" + sandbox(sb).init().targetPid() + "/ns/pid"))
-            .toString();
+    String ns = pidNamespace(sb);
     List<Long> waiting = preparedShellsIn(ns);
     assertThat(waiting).as("the waiting shell, found on the host").hasSize(1);
     long nsenter =
