@@ -153,12 +153,18 @@ public interface ConversationBehaviour extends ToolkitContext {
                 h.call(
                     key,
                     "run_command",
-                    Map.of("command", "echo up; sleep 60", "timeout_seconds", 90)));
+                    Map.of(
+                        "command",
+                        "touch during-started; echo up; sleep 60",
+                        "timeout_seconds",
+                        90)));
+    // the sandbox must end while the command runs, not before it started: a command that never
+    // started is retried on the replacement sandbox and runs its full minute there
     ToolkitHarness.await(
         java.time.Duration.ofSeconds(20),
         "the command to start",
         () ->
-            h.ok(key, "run_command", sh("ls /proc | wc -l"))
+            h.ok(key, "run_command", sh("test -e during-started"))
                 .structured()
                 .get("exit_code")
                 .equals(0));
