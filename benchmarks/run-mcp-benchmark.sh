@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# MCP server benchmarks against one standalone local engine (as root, with bubblewrap):
+# MCP server benchmarks against one standalone local engine, started by its launcher (as root,
+# with bubblewrap):
 # run_command "echo hi" latency through tenki-mcp-server (stdio, its launcher) next to the bare
 # SDK exec and to @tenkicloud/mcp's tenki_exec, interleaved; then 1 GiB of stdout through
 # run_command with the server's resident-memory growth.
@@ -14,6 +15,6 @@ node_dir=benchmarks/mcp-cold-start
 exec java -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -cp "benchmarks/target/classes:$(cat "$cp_file")" \
   cloud.tenki.benchmarks.mcp.McpToolCallBenchmark \
-  --engine-jar tenki-engine/target/tenki-engine.jar \
+  --engine tenki-engine/target/tenki-engine \
   --server tenki-mcp-server/target/tenki-mcp-server \
   --node-mcp "$node_dir/node_modules/@tenkicloud/mcp/dist/index.js" "$@"

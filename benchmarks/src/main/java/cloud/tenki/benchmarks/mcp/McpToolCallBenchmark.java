@@ -19,7 +19,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * MCP tool calls against one standalone local engine, each next to its baseline in the same run:
+ * MCP tool calls against one standalone local engine (started by its launcher), each next to its
+ * baseline in the same run:
  *
  * <ul>
  *   <li>latency of {@code run_command "echo hi"} through tenki-mcp-server over stdio (started by
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <pre>
- * java -cp ... cloud.tenki.benchmarks.mcp.McpToolCallBenchmark --engine-jar ENGINE.jar \
+ * java -cp ... cloud.tenki.benchmarks.mcp.McpToolCallBenchmark --engine ENGINE_LAUNCHER \
  *     --server LAUNCHER --node-mcp DIST/index.js [--calls 300] [--warmup 50]
  *     [--stream-bytes 1073741824]
  * </pre>
@@ -55,7 +56,7 @@ public final class McpToolCallBenchmark {
         System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors(),
         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-    Process engine = startEngine(a.get("engine-jar"), work);
+    Process engine = startEngine(a.get("engine"), work);
     try {
       String endpoint = readEndpoint(engine);
       Map<String, String> env = Map.of("TENKI_API_ENDPOINT", endpoint, "TENKI_AUTH_TOKEN", TOKEN);
@@ -210,18 +211,14 @@ public final class McpToolCallBenchmark {
     }
   }
 
-  private static Process startEngine(String jar, Path work) throws Exception {
+  private static Process startEngine(String launcher, Path work) throws Exception {
     Path state = Files.createDirectories(work.resolve("engine"));
-    return new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-jar",
-            jar,
-            "--port",
-            "0",
-            "--state-dir",
-            state.toString())
-        .redirectError(work.resolve("engine.err").toFile())
-        .start();
+    ProcessBuilder pb =
+        new ProcessBuilder(launcher, "--port", "0", "--state-dir", state.toString())
+            .redirectError(work.resolve("engine.err").toFile());
+    // the launcher runs the JDK this benchmark runs on
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    return pb.start();
   }
 
   private static String readEndpoint(Process engine) throws Exception {
@@ -242,7 +239,7 @@ public final class McpToolCallBenchmark {
       }
       m.put(argv[i].substring(2), argv[i + 1]);
     }
-    for (String required : List.of("engine-jar", "server", "node-mcp")) {
+    for (String required : List.of("engine", "server", "node-mcp")) {
       if (!m.containsKey(required)) {
         throw new IllegalArgumentException("--" + required + " is required");
       }
