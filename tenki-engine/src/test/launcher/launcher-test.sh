@@ -8,9 +8,14 @@ set -eu
 target=$1
 dir=$(mktemp -d)
 pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+cleanup() { # keeps the script's own exit status, not the killed engine's
+  status=$?
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
   rm -rf "$dir"
+  exit "$status"
 }
 trap cleanup EXIT
 cp "$target/tenki-engine" "$target/tenki-engine.jar" "$dir/"
