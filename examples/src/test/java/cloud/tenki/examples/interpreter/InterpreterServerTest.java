@@ -12,8 +12,11 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -140,15 +143,21 @@ class InterpreterServerTest {
 
   @Test
   void idleSessionsAreClosed() throws Exception {
+    // idle time runs on a clock only the test moves: on a busy machine real time between opening
+    // the session and its first run could exceed the timeout and close it too early
+    HandClock clock = new HandClock();
     try (InterpreterServer quick =
         InterpreterServer.builder()
             .client(client)
             .port(0)
             .idleTimeout(Duration.ofMillis(500))
+            .clock(clock)
             .start()) {
       String token = InterpreterDemo.open(quick.uri(), "alice", quiet);
       assertThat(runCode(quick.uri(), "alice", token, "python", "print(1)").statusCode())
           .isEqualTo(200);
+      assertThat(quick.openSessions()).as("not idle yet").isEqualTo(1);
+      clock.advance(Duration.ofSeconds(1));
       Instant deadline = Instant.now().plusSeconds(30);
       while ((quick.openSessions() > 0 || client.sandboxes().list().count() > 0)
           && Instant.now().isBefore(deadline)) {
@@ -172,6 +181,30 @@ class InterpreterServerTest {
         .contains("bob, with his token on alice's session -> 401")
         .contains("alice, 120 KB of code -> 413")
         .contains("alice, not JSON -> 400");
+  }
+
+  /** A clock that stands still until the test moves it. */
+  private static final class HandClock extends Clock {
+    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 
   private static HttpResponse<String> delete(URI base, String path, String token) {

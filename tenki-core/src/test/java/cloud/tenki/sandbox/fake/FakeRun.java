@@ -19,6 +19,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -94,6 +96,29 @@ final class FakeRun implements StreamObserver<SandboxSessionDataPlaneServiceRunR
     }
   }
 
+  /**
+   * A sandbox starts commands with every signal at its default, but a signal this JVM was started
+   * ignoring (by nohup, or in the background of a script) would stay ignored in the processes it
+   * starts: then they are started through {@code env --default-signal}.
+   */
+  private static final List<String> RESET_SIGNALS = resetSignals();
+
+  private static List<String> resetSignals() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("SigIgn:")
+            && (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16)
+                    & 0x7FFF_FFFFL)
+                != 0) {
+          return List.of("env", "--default-signal");
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no /proc: nothing known to reset
+    }
+    return List.of();
+  }
+
   private void start(RunStart s) {
     if (process != null) {
       fail(Status.INVALID_ARGUMENT.withDescription("second start frame"));
@@ -112,7 +137,9 @@ final class FakeRun implements StreamObserver<SandboxSessionDataPlaneServiceRunR
       return;
     }
     startNanos = System.nanoTime();
-    ProcessBuilder pb = new ProcessBuilder(s.getCmdList());
+    List<String> argv = new ArrayList<>(RESET_SIGNALS);
+    argv.addAll(s.getCmdList());
+    ProcessBuilder pb = new ProcessBuilder(argv);
     try {
       Path cwd = session.hostPath(s.getCwd().isEmpty() ? FakeSession.HOME : s.getCwd());
       pb.directory(cwd.toFile());

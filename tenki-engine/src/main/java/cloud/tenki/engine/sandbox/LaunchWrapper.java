@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Builds the small {@code /bin/sh} prologue every sandbox process starts with: it moves itself into
  * the sandbox's cgroups and sets the per-file size cap before it execs the real command, so the
- * command and everything it forks are limited from their first instruction.
+ * command and everything it forks are limited from their first instruction. When the engine runs
+ * with signals ignored, the next step resets them (see {@link InheritedSignals}).
  */
 final class LaunchWrapper {
 
@@ -35,6 +36,8 @@ final class LaunchWrapper {
     cfg.group().procsFiles().forEach(p -> argv.add(p.toString()));
     long blocks = Math.max(1, cfg.limits().diskBytes() / 512);
     argv.add(cfg.limits().diskBytes() > 0 ? Long.toString(blocks) : "-");
+    // signals the engine was started ignoring must not stay ignored inside the sandbox
+    argv.addAll(InheritedSignals.resetPrefix());
     if (cfg.group().procsFiles().isEmpty()) {
       // no cgroups: per-process rlimits are the fallback (memory as address space, processes
       // per user id, which is per sandbox when the sandbox has its own host uid)

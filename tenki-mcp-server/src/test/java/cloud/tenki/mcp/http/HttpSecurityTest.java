@@ -77,10 +77,13 @@ class HttpSecurityTest {
     assertThat(HttpTransport.isLoopback("0.0.0.0")).isFalse();
   }
 
+  // The idle timeouts below are real time and must cover the gaps between the test's own requests
+  // (initialize, initialized, the call), which on a busy machine can take a good part of a second.
+
   @Test
   void idleSessionsExpireAndEndTheirConversation() throws Exception {
     try (HttpHarness harness =
-        new HttpHarness(null, Duration.ofMillis(300), Duration.ofSeconds(60))) {
+        new HttpHarness(null, Duration.ofSeconds(2), Duration.ofSeconds(60))) {
       String session = harness.initialize();
       HttpTransportTest.waitUntil(() -> harness.tools.endedConversations.size() == 1);
       assertThat(harness.post(session, PING).status()).isEqualTo(404);
@@ -91,12 +94,12 @@ class HttpSecurityTest {
   void aRunningCallKeepsItsSessionAliveAndItsConnectionOpen() throws Exception {
     // the call outlasts both the session idle timeout and the connections' idle timeout
     try (HttpHarness harness =
-        new HttpHarness(null, Duration.ofMillis(300), Duration.ofMillis(500))) {
+        new HttpHarness(null, Duration.ofSeconds(2), Duration.ofSeconds(2))) {
       String session = harness.initialize();
       HttpHarness.Answer answer =
           harness.post(
               session,
-              call(1, "slow", "{\"steps\":1,\"stepMillis\":1500}", null),
+              call(1, "slow", "{\"steps\":1,\"stepMillis\":5000}", null),
               Map.of("Accept", "application/json"));
       assertThat(answer.status()).isEqualTo(200);
       assertThat(answer.single().at("/result/content/0/text").asText())

@@ -343,9 +343,10 @@ class StdioProtocolTest {
   @Test
   void aRequestIdCannotBeReusedWhileItsCallRuns() throws Exception {
     client.initialize("2025-11-25");
+    // the first call must still run when the second arrives: 2 s leave room for a busy machine
     String slow =
         "{\"jsonrpc\":\"2.0\",\"id\":\"dup\",\"method\":\"tools/call\","
-            + "\"params\":{\"name\":\"slow\",\"arguments\":{\"steps\":2,\"stepMillis\":300}}}";
+            + "\"params\":{\"name\":\"slow\",\"arguments\":{\"steps\":2,\"stepMillis\":1000}}}";
     client.sendRaw(slow);
     client.sendRaw(slow);
     JsonNode first = client.awaitResponse(json("\"dup\""));
