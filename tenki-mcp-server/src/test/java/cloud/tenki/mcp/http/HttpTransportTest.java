@@ -232,7 +232,7 @@ class HttpTransportTest {
             () -> {
               try {
                 return harness.post(
-                    alice, call(42, "slow", "{\"steps\":2,\"stepMillis\":300}", null));
+                    alice, call(42, "slow", "{\"steps\":10,\"stepMillis\":400}", null));
               } catch (Exception e) {
                 throw new IllegalStateException(e);
               }
@@ -246,8 +246,10 @@ class HttpTransportTest {
                 .status())
         .isEqualTo(202);
     harness.post(mallory, call(43, "echo", "{\"text\":\"m\"}", null));
+    // the foreign cancel was handled (the echo after it was answered) while the call still ran
+    assertThat(slow).as("alice's call still running after mallory's cancel").isNotDone();
     assertThat(slow.get().single().at("/result/content/0/text").asText())
-        .isEqualTo("slow finished 2 steps");
+        .isEqualTo("slow finished 10 steps");
     assertThat(harness.tools.cancelledCalls).isEmpty();
     List<String> keys = harness.tools.calls.stream().map(c -> c.split(" ")[0]).distinct().toList();
     assertThat(keys).hasSize(2).noneMatch(k -> k.contains(alice) || k.contains(mallory));
