@@ -49,6 +49,9 @@ final class InterpreterSessions implements AutoCloseable {
     final AtomicInteger running = new AtomicInteger();
     volatile Instant lastUsed;
 
+    /** Set once, under the session's lock, when it is closed or swept; no run starts after. */
+    boolean closed;
+
     Session(byte[] tokenHash, String conversationKey, Instant now) {
       this.tokenHash = tokenHash;
       this.conversationKey = conversationKey;
@@ -87,7 +90,13 @@ final class InterpreterSessions implements AutoCloseable {
   /** Runs {@code code} in the user's sandbox, which is created by the first run. */
   ToolResult run(String user, String token, String language, String code) {
     Session s = authorised(user, token);
-    s.running.incrementAndGet();
+    synchronized (s) {
+      // the session may have been closed or swept since it was looked up
+      if (s.closed) {
+        throw notAuthorised();
+      }
+      s.running.incrementAndGet();
+    }
     s.lastUsed = clock.instant();
     try {
       return toolkit.call(
@@ -95,12 +104,24 @@ final class InterpreterSessions implements AutoCloseable {
     } finally {
       s.lastUsed = clock.instant();
       s.running.decrementAndGet();
+      boolean closedMeanwhile;
+      synchronized (s) {
+        closedMeanwhile = s.closed;
+      }
+      if (closedMeanwhile) {
+        // a close that came while this run was starting may have ended the conversation before
+        // the run created its sandbox: end it again, so that no sandbox outlives its session
+        toolkit.endConversation(s.conversationKey);
+      }
     }
   }
 
   /** Ends the user's session and terminates its sandbox. */
   void close(String user, String token) {
     Session s = authorised(user, token);
+    synchronized (s) {
+      s.closed = true;
+    }
     if (sessions.remove(user, s)) {
       toolkit.endConversation(s.conversationKey);
     }
@@ -111,7 +132,13 @@ final class InterpreterSessions implements AutoCloseable {
     Instant cutoff = clock.instant().minus(idleTimeout);
     sessions.forEach(
         (user, s) -> {
-          if (s.running.get() == 0 && s.lastUsed.isBefore(cutoff) && sessions.remove(user, s)) {
+          synchronized (s) {
+            if (s.closed || s.running.get() > 0 || !s.lastUsed.isBefore(cutoff)) {
+              return;
+            }
+            s.closed = true;
+          }
+          if (sessions.remove(user, s)) {
             toolkit.endConversation(s.conversationKey);
           }
         });
@@ -132,10 +159,14 @@ final class InterpreterSessions implements AutoCloseable {
     Session s = sessions.get(user);
     // one answer for "no session" and "wrong token": the caller learns nothing about other users
     if (s == null || token == null || !MessageDigest.isEqual(s.tokenHash, hash(token))) {
-      throw new RefusedException(
-          Refusal.NOT_AUTHORISED, "no open session for this user with this token");
+      throw notAuthorised();
     }
     return s;
+  }
+
+  private static RefusedException notAuthorised() {
+    return new RefusedException(
+        Refusal.NOT_AUTHORISED, "no open session for this user with this token");
   }
 
   private static String randomToken() {

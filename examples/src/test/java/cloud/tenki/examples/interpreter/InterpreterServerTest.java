@@ -3,6 +3,7 @@ package cloud.tenki.examples.interpreter;
 import static cloud.tenki.examples.interpreter.InterpreterDemo.field;
 import static cloud.tenki.examples.interpreter.InterpreterDemo.post;
 import static cloud.tenki.examples.interpreter.InterpreterDemo.runCode;
+import static cloud.tenki.examples.interpreter.InterpreterDemo.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.tenki.sandbox.TenkiClient;
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -168,6 +171,53 @@ class InterpreterServerTest {
       assertThat(runCode(quick.uri(), "alice", token, "python", "print(1)").statusCode())
           .isEqualTo(401);
     }
+  }
+
+  @Test
+  void closingASessionDuringARunLeavesNoSandboxBehind() throws Exception {
+    String token = InterpreterDemo.open(base, "alice", quiet);
+    String longRun =
+        "import time\nopen('/tmp/started', 'w').close()\ntime.sleep(20)\nprint('done')";
+    CompletableFuture<HttpResponse<String>> running =
+        CompletableFuture.supplyAsync(() -> runCode(base, "alice", token, "python", longRun));
+    // closed only once the code really runs in the session's sandbox
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (!startedIn(client)) {
+      assertThat(Instant.now()).as("the long run started within 60 s").isBefore(deadline);
+      Thread.sleep(50);
+    }
+    HttpResponse<String> closed =
+        send(
+            HttpRequest.newBuilder(base.resolve("/sessions/alice"))
+                .header("Authorization", "Bearer " + token)
+                .DELETE()
+                .build());
+    assertThat(closed.statusCode()).as(closed.body()).isBetween(200, 299);
+    HttpResponse<String> ended = running.get(60, TimeUnit.SECONDS);
+    assertThat(field(ended.body(), "stdout")).as(ended.body()).doesNotContain("done");
+    // a sandbox created for the closed session after it closed would stay: none may appear
+    assertThat(server.openSessions()).isZero();
+    Thread.sleep(500);
+    assertThat(client.sandboxes().list()).as("sandboxes after the session closed").isEmpty();
+  }
+
+  private static boolean startedIn(TenkiClient client) {
+    return client
+        .sandboxes()
+        .list()
+        .anyMatch(
+            info -> {
+              try {
+                return client
+                        .sandboxes()
+                        .get(info.id())
+                        .exec("test", "-f", "/tmp/started")
+                        .exitCode()
+                    == 0;
+              } catch (RuntimeException e) {
+                return false; // not ready yet, or being replaced
+              }
+            });
   }
 
   @Test
