@@ -182,14 +182,21 @@ public final class Sandbox {
 
   /** Kills stragglers that joined the cgroup but live outside the pid namespace. */
   private static void killGroupMembers(Cgroups.Group group) {
-    for (int round = 0; round < 20; round++) {
+    // a killed process leaves the group only once it has run its exit, which on a busy machine
+    // can take a while; a fork loop may add members between rounds
+    long deadline = System.nanoTime() + KILL_WAIT_NANOS;
+    while (true) {
       List<Long> pids = group.pids();
-      if (pids.isEmpty()) {
+      if (pids.isEmpty() || System.nanoTime() > deadline) {
         return;
       }
       pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
     }
   }
+
+  /** How long stopping waits for the killed processes to leave the sandbox's cgroups. */
+  private static final long KILL_WAIT_NANOS = 10_000_000_000L;
 
   /** Maps a sandbox path to what the host-side process must be given (identity when isolated). */
   public String hostPathFor(String sandboxPath) {
