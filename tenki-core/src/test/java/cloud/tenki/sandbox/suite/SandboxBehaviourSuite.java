@@ -312,6 +312,15 @@ public abstract class SandboxBehaviourSuite
     assertThat(new String(err.get(0), StandardCharsets.UTF_8)).isEqualTo("done\n");
   }
 
+  /** A callback that notes the thread it runs on and keeps the bytes. */
+  private static java.util.function.Consumer<byte[]> recording(
+      List<Thread> ranOn, ByteArrayOutputStream into) {
+    return b -> {
+      ranOn.add(Thread.currentThread());
+      into.writeBytes(b);
+    };
+  }
+
   @Test
   void callbacksCanRunOnTheWaitingThreadInOrder() {
     Thread waiting = Thread.currentThread();
@@ -321,16 +330,8 @@ public abstract class SandboxBehaviourSuite
     try (SandboxProcess p =
         sandbox.start(
             ExecOptions.builder("sh", "-c", "seq 1 20000; echo done >&2")
-                .onStdout(
-                    b -> {
-                      ranOn.add(Thread.currentThread());
-                      out.writeBytes(b);
-                    })
-                .onStderr(
-                    b -> {
-                      ranOn.add(Thread.currentThread());
-                      err.writeBytes(b);
-                    })
+                .onStdout(recording(ranOn, out))
+                .onStderr(recording(ranOn, err))
                 .deliverWhileWaiting(true)
                 .build())) {
       assertThat(p.waitFor(Duration.ofSeconds(60)).orElseThrow().success()).isTrue();
@@ -348,11 +349,7 @@ public abstract class SandboxBehaviourSuite
     ExecResult r =
         sandbox.exec(
             ExecOptions.builder("sh", "-c", "seq 1 30000; echo warn >&2; exit 3")
-                .onStdout(
-                    b -> {
-                      ranOn.add(Thread.currentThread());
-                      out.writeBytes(b);
-                    })
+                .onStdout(recording(ranOn, out))
                 .deliverWhileWaiting(true)
                 .build());
     assertThat(r.exitCode()).isEqualTo(3);
