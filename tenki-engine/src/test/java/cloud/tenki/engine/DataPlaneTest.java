@@ -112,73 +112,28 @@ class DataPlaneTest {
                 RunSignal.Sig.SIG_KILL, "SIGKILL",
                 RunSignal.Sig.SIG_USR1, "SIGUSR1")
             .entrySet()) {
-      var obs = new EngineClient.CollectingObserver();
-      var req = sb.async.run(obs);
-      req.onNext(
-          EngineClient.runFrame(
-              RunRequest.newBuilder()
-                  .setStart(
-                      RunStart.newBuilder()
-                          .setSessionId(sb.id)
-                          .addAllCmd(List.of("sh", "-c", "echo up; sleep 30 & wait")))
-                  .build()));
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (obs.out.size() == 0 && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-      req.onNext(
-          EngineClient.runFrame(
-              RunRequest.newBuilder()
-                  .setSignal(RunSignal.newBuilder().setSignal(sig.getKey()))
-                  .build()));
-      var r = obs.done.get(20, TimeUnit.SECONDS);
+      var run = sb.start("sh", "-c", "echo up; sleep 30 & wait");
+      run.awaitOutput(10);
+      run.signal(sig.getKey());
+      var r = run.result(20);
       assertThat(r.exit().getSignal()).as(sig.getValue()).isEqualTo(sig.getValue());
     }
     // a process that handles TERM exits with its own status
-    var obs = new EngineClient.CollectingObserver();
-    var req = sb.async.run(obs);
-    req.onNext(
-        EngineClient.runFrame(
-            RunRequest.newBuilder()
-                .setStart(
-                    RunStart.newBuilder()
-                        .setSessionId(sb.id)
-                        .addAllCmd(
-                            List.of("bash", "-c", "trap 'exit 0' TERM; echo up; sleep 30 & wait")))
-                .build()));
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (obs.out.size() == 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    req.onNext(
-        EngineClient.runFrame(
-            RunRequest.newBuilder()
-                .setSignal(RunSignal.newBuilder().setSignal(RunSignal.Sig.SIG_TERM))
-                .build()));
-    var r = obs.done.get(20, TimeUnit.SECONDS);
+    var run = sb.start("bash", "-c", "trap 'exit 0' TERM; echo up; sleep 30 & wait");
+    run.awaitOutput(10);
+    run.signal(RunSignal.Sig.SIG_TERM);
+    var r = run.result(20);
     assertThat(r.code()).isZero();
     assertThat(r.exit().getSignal()).isEmpty();
   }
 
   @Test
   void clientCancellationKillsTheGroup() throws Exception {
-    var obs = new EngineClient.CollectingObserver();
-    var req = sb.async.run(obs);
-    req.onNext(
-        EngineClient.runFrame(
-            RunRequest.newBuilder()
-                .setStart(
-                    RunStart.newBuilder()
-                        .setSessionId(sb.id)
-                        .addAllCmd(List.of("sh", "-c", "echo up; sleep 777 & sleep 778")))
-                .build()));
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (obs.out.size() == 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    req.onError(new RuntimeException("client cancels"));
+    var run = sb.start("sh", "-c", "echo up; sleep 777 & sleep 778");
+    run.awaitOutput(10);
+    run.req().onError(new RuntimeException("client cancels"));
     String ps = "";
-    deadline = System.nanoTime() + 10_000_000_000L;
+    long deadline = System.nanoTime() + 10_000_000_000L;
     do {
       ps = sb.run("sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '").out();
     } while (ps.contains("sleep 77") && System.nanoTime() < deadline);
@@ -358,20 +313,9 @@ class DataPlaneTest {
   @Test
   void aSignalSentRightAfterStartIsNotLost() throws Exception {
     for (int i = 0; i < 20; i++) {
-      var obs = new EngineClient.CollectingObserver();
-      var req = sb.async.run(obs);
-      req.onNext(
-          EngineClient.runFrame(
-              RunRequest.newBuilder()
-                  .setStart(
-                      RunStart.newBuilder().setSessionId(sb.id).addAllCmd(List.of("sleep", "30")))
-                  .build()));
-      req.onNext(
-          EngineClient.runFrame(
-              RunRequest.newBuilder()
-                  .setSignal(RunSignal.newBuilder().setSignal(RunSignal.Sig.SIG_KILL))
-                  .build()));
-      var r = obs.done.get(20, TimeUnit.SECONDS);
+      var run = sb.start("sleep", "30");
+      run.signal(RunSignal.Sig.SIG_KILL);
+      var r = run.result(20);
       assertThat(r.exit().getSignal()).as("attempt " + i).isEqualTo("SIGKILL");
     }
   }

@@ -94,6 +94,18 @@ final class EngineClient implements AutoCloseable {
       return r;
     }
 
+    /** Starts {@code cmd} with its stream left open, for tests that signal or cancel it. */
+    LiveRun start(String... cmd) {
+      CollectingObserver obs = new CollectingObserver();
+      StreamObserver<SandboxSessionDataPlaneServiceRunRequest> req = async.run(obs);
+      req.onNext(
+          runFrame(
+              RunRequest.newBuilder()
+                  .setStart(RunStart.newBuilder().setSessionId(id).addAllCmd(List.of(cmd)))
+                  .build()));
+      return new LiveRun(obs, req);
+    }
+
     StatResponse stat(String path) {
       return data.stat(
               SandboxSessionDataPlaneServiceStatRequest.newBuilder()
@@ -193,6 +205,28 @@ final class EngineClient implements AutoCloseable {
 
   static SandboxSessionDataPlaneServiceRunRequest runFrame(RunRequest r) {
     return SandboxSessionDataPlaneServiceRunRequest.newBuilder().setFrame(r).build();
+  }
+
+  /** A Run stream still open: its collected output and the request side. */
+  record LiveRun(
+      CollectingObserver obs, StreamObserver<SandboxSessionDataPlaneServiceRunRequest> req) {
+    /** Waits until the command has printed something, or {@code seconds} have passed. */
+    void awaitOutput(long seconds) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      while (obs.out.size() == 0 && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
+    }
+
+    void signal(RunSignal.Sig sig) {
+      req.onNext(
+          runFrame(
+              RunRequest.newBuilder().setSignal(RunSignal.newBuilder().setSignal(sig)).build()));
+    }
+
+    RunResult result(long seconds) throws Exception {
+      return obs.done.get(seconds, TimeUnit.SECONDS);
+    }
   }
 
   /** The outcome of one Run stream. */

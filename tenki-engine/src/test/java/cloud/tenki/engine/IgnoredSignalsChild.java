@@ -1,9 +1,7 @@
 package cloud.tenki.engine;
 
 import cloud.tenki.engine.sandbox.Sandbox;
-import cloud.tenki.proto.sandbox.v1.RunRequest;
 import cloud.tenki.proto.sandbox.v1.RunSignal;
-import cloud.tenki.proto.sandbox.v1.RunStart;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,33 +58,15 @@ public final class IgnoredSignalsChild {
 
   /** Starts a waiting shell, sends it {@code sig} and says how it ended (or that it did not). */
   private static String endedBy(EngineClient.Sandbox sb, RunSignal.Sig sig) throws Exception {
-    var obs = new EngineClient.CollectingObserver();
-    var req = sb.async.run(obs);
-    req.onNext(
-        EngineClient.runFrame(
-            RunRequest.newBuilder()
-                .setStart(
-                    RunStart.newBuilder()
-                        .setSessionId(sb.id)
-                        .addAllCmd(List.of("sh", "-c", "echo up; sleep 30 & wait")))
-                .build()));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (obs.out.size() == 0 && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-    }
-    req.onNext(
-        EngineClient.runFrame(
-            RunRequest.newBuilder().setSignal(RunSignal.newBuilder().setSignal(sig)).build()));
+    var run = sb.start("sh", "-c", "echo up; sleep 30 & wait");
+    run.awaitOutput(20);
+    run.signal(sig);
     try {
-      String signal = obs.done.get(20, TimeUnit.SECONDS).exit().getSignal();
+      String signal = run.result(20).exit().getSignal();
       return signal.isEmpty() ? "exited" : signal;
     } catch (TimeoutException e) {
-      req.onNext(
-          EngineClient.runFrame(
-              RunRequest.newBuilder()
-                  .setSignal(RunSignal.newBuilder().setSignal(RunSignal.Sig.SIG_KILL))
-                  .build()));
-      obs.done.get(20, TimeUnit.SECONDS);
+      run.signal(RunSignal.Sig.SIG_KILL);
+      run.result(20);
       return "still-running";
     }
   }
