@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The directory that becomes a sandbox's {@code /}: a private writable tree with {@code
- * /home/tenki}, {@code /tmp} and a minimal {@code /etc}, plus mount points for the host's read-only
- * {@code /usr} and a few shared {@code /etc} entries.
+ * /home/tenki}, {@code /tmp} and a minimal {@code /etc} (with its own login profile), plus mount
+ * points for the host's read-only {@code /usr} and a few shared {@code /etc} entries.
  *
  * <p>Stateless helpers; safe from any thread. The engine writes here only before the sandbox first
  * starts and deletes the tree only when no sandbox process is alive, so no sandbox process can race
@@ -43,13 +43,57 @@ public final class Rootfs {
           "debian_version",
           "terminfo",
           "bash.bashrc",
-          "profile",
           "inputrc",
           "python3",
           "python3.11",
           "python3.12",
           "gai.conf",
           "host.conf");
+
+  /**
+   * The sandbox's {@code /etc/profile}, read by every login shell ({@code bash -l}, {@code sh -l},
+   * SSH sessions). Distributions' profiles ask {@code id -u} whether the user is root, which starts
+   * a process in every login shell (about a millisecond, more than the rest of a shell's start);
+   * here commands always run as user {@code tenki}, so the profile uses shell built-ins only. It
+   * keeps the caller's {@code PATH} (a distribution's would replace it), falls back to the engine's
+   * default when there is none, puts {@code ~/.local/bin} and {@code ~/bin} first once they exist
+   * (where {@code pip install --user} and the like put programs), and reads {@code
+   * /etc/profile.d/*.sh} and, for interactive bash, {@code /etc/bash.bashrc}.
+   */
+  static final String PROFILE =
+      "# Login profile of a tenki sandbox, written by the engine. It starts no process.\n"
+          + "if [ -z \"${PATH-}\" ]; then\n"
+          + "  PATH="
+          + Sandbox.DEFAULT_PATH
+          + "\n"
+          + "fi\n"
+          + "for _tenki_dir in \"${HOME-/home/tenki}/bin\" \"${HOME-/home/tenki}/.local/bin\"; do\n"
+          + "  if [ -d \"$_tenki_dir\" ]; then\n"
+          + "    case \":$PATH:\" in\n"
+          + "      *\":$_tenki_dir:\"*) ;;\n"
+          + "      *) PATH=\"$_tenki_dir:$PATH\" ;;\n"
+          + "    esac\n"
+          + "  fi\n"
+          + "done\n"
+          + "unset _tenki_dir\n"
+          + "export PATH\n"
+          + "if [ \"${PS1-}\" ]; then\n"
+          + "  if [ \"${BASH-}\" ] && [ \"$BASH\" != /bin/sh ]; then\n"
+          + "    if [ -f /etc/bash.bashrc ]; then\n"
+          + "      . /etc/bash.bashrc\n"
+          + "    fi\n"
+          + "  else\n"
+          + "    PS1='$ '\n"
+          + "  fi\n"
+          + "fi\n"
+          + "if [ -d /etc/profile.d ]; then\n"
+          + "  for _tenki_script in /etc/profile.d/*.sh; do\n"
+          + "    if [ -r \"$_tenki_script\" ]; then\n"
+          + "      . \"$_tenki_script\"\n"
+          + "    fi\n"
+          + "  done\n"
+          + "  unset _tenki_script\n"
+          + "fi\n";
 
   /** Top-level names that merged-/usr hosts make symlinks into /usr. */
   public static final List<String> USR_LINKS = List.of("bin", "sbin", "lib", "lib64", "lib32");
@@ -134,6 +178,7 @@ public final class Rootfs {
         "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t"
             + hostname
             + "\n");
+    write(etc.resolve("profile"), PROFILE);
     write(etc.resolve("nsswitch.conf"), "passwd: files\ngroup: files\nhosts: files dns\n");
     if (outbound) {
       // slirp4netns answers DNS here and forwards to the host's resolvers

@@ -19,10 +19,13 @@ import java.util.TreeMap;
  */
 public final class Sandbox {
 
+  /** The {@code PATH} of sandbox processes when neither the session nor the call sets one. */
+  static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
   /** The environment every sandbox process starts with, before session and call variables. */
   private static final Map<String, String> BASE_ENV =
       Map.of(
-          "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+          "PATH", DEFAULT_PATH,
           "HOME", "/home/tenki",
           "USER", "tenki",
           "LOGNAME", "tenki",

@@ -1,0 +1,93 @@
+package cloud.tenki.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cloud.tenki.proto.sandbox.v1.RunStart;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Login shells ({@code bash -lc}, what assistants' commands run in) read the sandbox's own profile:
+ * built-ins only, the caller's {@code PATH} kept, the user's program directories added once they
+ * exist, and {@code /etc/profile.d} honoured.
+ */
+class LoginShellTest {
+
+  private static final String DEFAULT_PATH =
+      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  private LocalEngine engine;
+  private EngineClient client;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
+  private EngineClient.Sandbox sandbox(Isolation isolation) {
+    engine = LocalEngine.builder().isolation(isolation).start();
+    client = new EngineClient(engine.endpoint(), "tk_test");
+    return client.create();
+  }
+
+  private static EngineClient.RunResult loginShell(
+      EngineClient.Sandbox sb, String script, String path) throws Exception {
+    RunStart.Builder start = RunStart.newBuilder().addCmd("/bin/bash").addCmd("-lc").addCmd(script);
+    if (path != null) {
+      start.putEnv("PATH", path);
+    }
+    return sb.run(start, null);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void theProfileRunsNoProgramAndKeepsTheCallersPath(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = sandbox(isolation);
+    assertThat(sb.run("mkdir", "/home/tenki/empty").code()).isZero();
+    // with nothing to find on PATH, any program the profile ran by name (a distribution's
+    // profile asks `id -u`) would fail with "command not found" on stderr
+    EngineClient.RunResult r = loginShell(sb, "printf %s \"$PATH\"", "/home/tenki/empty");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).isEqualTo("/home/tenki/empty");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void userProgramDirectoriesJoinThePathOnceTheyExist(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = sandbox(isolation);
+    assertThat(loginShell(sb, "printf %s \"$PATH\"", null).out()).isEqualTo(DEFAULT_PATH);
+    assertThat(sb.run("mkdir", "-p", "/home/tenki/.local/bin", "/home/tenki/bin").code()).isZero();
+    String expected = "/home/tenki/.local/bin:/home/tenki/bin:" + DEFAULT_PATH;
+    assertThat(loginShell(sb, "printf %s \"$PATH\"", null).out()).isEqualTo(expected);
+    // a login shell started from a login shell does not add them again
+    assertThat(loginShell(sb, "bash -lc 'printf %s \"$PATH\"'", null).out()).isEqualTo(expected);
+    // with no PATH at all, the engine's default is the base
+    assertThat(loginShell(sb, "printf %s \"$PATH\"", "").out()).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void scriptsInProfileDAreRead(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = sandbox(isolation);
+    assertThat(sb.run("mkdir", "-p", "/etc/profile.d").code()).isZero();
+    sb.write("/etc/profile.d/tool.sh", "export TOOL_HOME=/opt/tool\n");
+    assertThat(loginShell(sb, "printf %s \"$TOOL_HOME\"", null).out()).isEqualTo("/opt/tool");
+    // `sh -l` reads the same profile
+    var r = sb.run("/bin/sh", "-lc", "printf %s \"$TOOL_HOME\"");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).isEqualTo("/opt/tool");
+  }
+}
