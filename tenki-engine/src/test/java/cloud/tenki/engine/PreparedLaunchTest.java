@@ -126,8 +126,19 @@ class PreparedLaunchTest {
     List<String> third = nulSeparated(runPrepared(sb, env).stdout());
     assertThat(warm).containsExactlyInAnyOrderElementsOf(cold);
     assertThat(third).containsExactlyInAnyOrderElementsOf(cold);
-    assertThat(warm).contains("TRICKY=" + TRICKY, "EMPTY=", "HOME=/home/tenki", "LC_ALL=C");
-    assertThat(warm).noneMatch(v -> v.startsWith("TENKI_ENV_") || v.startsWith("_tenki_"));
+    assertThat(warm).contains("TRICKY=" + TRICKY, "EMPTY=", "HOME=/home/tenki", "LANG=C.UTF-8");
+    // nothing of the host-side launch chain: no carriers, no shell state, no LC_ALL=C that would
+    // override the sandbox's LANG
+    assertThat(warm)
+        .noneMatch(
+            v -> v.startsWith("TENKI_ENV_") || v.startsWith("_tenki_") || v.startsWith("LC_ALL="));
+    // a caller's own LC_ALL is kept on both paths (a reserved name sends a request cold)
+    RunStart.Builder chosen = cmd("/usr/bin/env", "-0").putEnv("LC_ALL", "POSIX");
+    long before = sandbox(sb).preparedLaunches();
+    var coldChosen = sb.run(chosen.clone().putEnv("_tenki_cold", "1"), null);
+    assertThat(sandbox(sb).preparedLaunches()).isEqualTo(before);
+    assertThat(nulSeparated(coldChosen.stdout())).contains("LC_ALL=POSIX");
+    assertThat(nulSeparated(runPrepared(sb, chosen).stdout())).contains("LC_ALL=POSIX");
 
     String[] argv = {"/usr/bin/printf", "%s\\0", TRICKY, "", "\n", " ", "-n", "\\", "a\nb\n"};
     var printed = runPrepared(sb, cmd(argv));

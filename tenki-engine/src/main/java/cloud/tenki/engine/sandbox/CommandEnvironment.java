@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * {@code GCONV_PATH} would have acted on the host with the engine's privileges. So host processes
  * get a fixed environment plus each value under a private name ({@code TENKI_ENV_<name>}, which no
  * loader or libc reads), and a short shell run inside the sandbox, as the sandbox user, restores
- * the real names just before the command execs. Values never appear on a command line (which every
- * host user can read); names do, and must be portable identifiers. Stateless.
+ * the real names just before the command execs, after dropping the host-side base variables. Values
+ * never appear on a command line (which every host user can read); names do, and must be portable
+ * identifiers. Stateless.
  */
 final class CommandEnvironment {
 
@@ -28,10 +29,21 @@ final class CommandEnvironment {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+  /**
+   * Shell words naming the host-side variables, for an {@code unset} in the sandbox: a command gets
+   * exactly the variables it was given, so the launch chain's {@code LC_ALL=C} never overrides the
+   * sandbox's {@code LANG}.
+   */
+  static final String HOST_BASE_NAMES =
+      String.join(" ", new java.util.TreeSet<>(HOST_BASE.keySet()));
+
   // names are identifiers (checked before they get here), so the eval only ever sees
   // `export "$1=${TENKI_ENV_<identifier>}"`
   private static final String RESTORE =
-      "while [ \"$1\" != -- ]; do\n"
+      "unset "
+          + HOST_BASE_NAMES
+          + "\n"
+          + "while [ \"$1\" != -- ]; do\n"
           + "  eval \"export \\\"\\$1=\\${"
           + CARRIER_PREFIX
           + "$1}\\\"; unset "

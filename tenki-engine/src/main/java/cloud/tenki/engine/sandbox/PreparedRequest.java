@@ -56,8 +56,11 @@ final class PreparedRequest {
           + "_tenki_field\n"
           + "cd -P -- \"$_tenki_v\" 2>/dev/null || {\n"
           + "  printf 'tenki-engine: cannot change directory to %s\\n' \"$_tenki_v\" >&2; exit 1; }\n"
-          // the launch chain started in /: forget it, as a shell started in the directory would
-          + "unset OLDPWD\n"
+          // the launch chain started in /: forget it, as a shell started in the directory would;
+          // the chain's own variables are not the command's
+          + "unset OLDPWD "
+          + CommandEnvironment.HOST_BASE_NAMES
+          + "\n"
           + "while IFS= read -r _tenki_k && [ -n \"$_tenki_k\" ]; do\n"
           + "  _tenki_field; export \"$_tenki_k=$_tenki_v\"\n"
           + "done\n"
