@@ -4,7 +4,7 @@
 # run_command "echo hi" latency through tenki-mcp-server (stdio, its launcher) next to the bare
 # SDK exec and to @tenkicloud/mcp's tenki_exec, interleaved; then 1 GiB of stdout through
 # run_command with the server's resident-memory growth.
-#   benchmarks/run-mcp-benchmark.sh [--calls 300] [--warmup 50] [--stream-bytes 1073741824]
+#   benchmarks/run-mcp-benchmark.sh [--calls 300] [--warmup 50] [--stream-bytes 1073741824 (0: skip)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cp_file="$PWD/benchmarks/target/mcp-classpath.txt"

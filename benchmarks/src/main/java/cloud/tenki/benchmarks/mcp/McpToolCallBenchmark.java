@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * java -cp ... cloud.tenki.benchmarks.mcp.McpToolCallBenchmark --engine ENGINE_LAUNCHER \
  *     --server LAUNCHER --node-mcp DIST/index.js [--calls 300] [--warmup 50]
- *     [--stream-bytes 1073741824]
+ *     [--stream-bytes 1073741824, 0 to skip]
  * </pre>
  */
 public final class McpToolCallBenchmark {
@@ -70,7 +70,9 @@ public final class McpToolCallBenchmark {
               new McpStdioClient(
                   List.of("node", a.get("node-mcp")), nodeEnv, work.resolve("node.err"))) {
         latency(bare, ours, node, warmup, calls);
-        stream(ours, streamBytes);
+        if (streamBytes > 0) { // 0: latency only
+          stream(ours, streamBytes);
+        }
       }
     } finally {
       engine.destroy();
