@@ -4,7 +4,9 @@
 # run_command "echo hi" latency through tenki-mcp-server (stdio, its launcher) next to the bare
 # SDK exec and to @tenkicloud/mcp's tenki_exec, interleaved; then 1 GiB of stdout through
 # run_command with the server's resident-memory growth.
-#   benchmarks/run-mcp-benchmark.sh [--calls 300] [--warmup 50] [--stream-bytes 1073741824 (0: skip)]
+#   benchmarks/run-mcp-benchmark.sh [--calls 300] [--warmup 50] [--gap-ms 0] [--stream-bytes 1073741824 (0: skip)]
+# --gap-ms N pauses N ms before each measured call, so one call does not run while the previous
+# one's after-effects (the engine refilling a prepared launch) still use the CPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cp_file="$PWD/benchmarks/target/mcp-classpath.txt"

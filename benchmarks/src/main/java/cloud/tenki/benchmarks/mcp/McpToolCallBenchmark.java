@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -cp ... cloud.tenki.benchmarks.mcp.McpToolCallBenchmark --engine ENGINE_LAUNCHER \
- *     --server LAUNCHER --node-mcp DIST/index.js [--calls 300] [--warmup 50]
+ *     --server LAUNCHER --node-mcp DIST/index.js [--calls 300] [--warmup 50] [--gap-ms 0]
  *     [--stream-bytes 1073741824, 0 to skip]
  * </pre>
  */
@@ -48,6 +48,7 @@ public final class McpToolCallBenchmark {
     Map<String, String> a = parse(argv);
     int calls = Integer.parseInt(a.getOrDefault("calls", "300"));
     int warmup = Integer.parseInt(a.getOrDefault("warmup", "50"));
+    long gapMs = Long.parseLong(a.getOrDefault("gap-ms", "0"));
     long streamBytes = Long.parseLong(a.getOrDefault("stream-bytes", Long.toString(1L << 30)));
     Path work = Files.createTempDirectory(Path.of("/tmp"), "tenki-mcp-bench-");
     System.out.printf(
@@ -69,7 +70,7 @@ public final class McpToolCallBenchmark {
           McpStdioClient node =
               new McpStdioClient(
                   List.of("node", a.get("node-mcp")), nodeEnv, work.resolve("node.err"))) {
-        latency(bare, ours, node, warmup, calls);
+        latency(bare, ours, node, warmup, calls, gapMs);
         if (streamBytes > 0) { // 0: latency only
           stream(ours, streamBytes);
         }
@@ -88,7 +89,8 @@ public final class McpToolCallBenchmark {
   }
 
   private static void latency(
-      Sandbox bare, McpStdioClient ours, McpStdioClient node, int warmup, int calls) {
+      Sandbox bare, McpStdioClient ours, McpStdioClient node, int warmup, int calls, long gapMs)
+      throws InterruptedException {
     ObjectNode runCommand = McpStdioClient.object().put("command", "echo hi");
     String sessionId = createNodeSandbox(node);
     ObjectNode tenkiExec = McpStdioClient.object().put("session_id", sessionId);
@@ -110,6 +112,9 @@ public final class McpToolCallBenchmark {
     for (int i = 0; i < warmup + calls; i++) {
       for (int k = 0; k < variants.length; k++) { // rotating order: no variant always goes first
         int v = (i + k) % variants.length;
+        if (gapMs > 0) {
+          Thread.sleep(gapMs); // the previous call's after-effects (a refilled launch) settle
+        }
         long t0 = System.nanoTime();
         variants[v].run();
         long elapsed = System.nanoTime() - t0;
