@@ -1,6 +1,7 @@
 package cloud.tenki.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cloud.tenki.engine.sandbox.Sandbox;
 import cloud.tenki.proto.sandbox.v1.RunStart;
@@ -111,6 +112,48 @@ class PreparedLaunchTest {
 
   private static List<String> nulSeparated(byte[] out) {
     return new ArrayList<>(Arrays.asList(new String(out, StandardCharsets.UTF_8).split("\0", -1)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void aWorkingDirectoryIsConfirmedFromInsideWithoutAHelper(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = start(isolation);
+    assertThat(sb.run("mkdir", "-p", "/home/tenki/sub/dir").code()).isZero();
+    assertThat(sb.run("ln", "-s", "sub/dir", "/home/tenki/link").code()).isZero();
+    // exactly one prepared launch each: a helper checking the directory first would have taken
+    // the parked one, and the command the next; the command's first bytes follow the
+    // confirmation on the same pipe and must all arrive
+    var r = runPrepared(sb, cmd("sh", "-c", "pwd; printf more").setCwd("sub/dir"));
+    assertThat(r.out()).isEqualTo("/home/tenki/sub/dir\nmore");
+    assertThat(runPrepared(sb, cmd("pwd").setCwd("link")).out()).isEqualTo("/home/tenki/sub/dir\n");
+    byte[] input = "to stdin\n".getBytes(StandardCharsets.UTF_8);
+    assertThat(runPrepared(sb, cmd("cat").setCwd("sub"), input).out()).isEqualTo("to stdin\n");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void aMissingWorkingDirectoryFailsTheCallOnBothPaths(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = start(isolation);
+    assertThat(sb.run("touch", "/home/tenki/file").code()).isZero();
+    for (String cwd : List.of("/home/tenki/nope", "/home/tenki/file")) {
+      awaitPrepared(sb);
+      long before = sandbox(sb).preparedLaunches();
+      assertThatThrownBy(() -> sb.run(cmd("touch", "/home/tenki/ran").setCwd(cwd), null))
+          .hasMessageContaining("FAILED_PRECONDITION")
+          .hasMessageContaining("cwd is not a directory in the sandbox: " + cwd);
+      assertThat(sandbox(sb).preparedLaunches()).as("nothing started").isEqualTo(before);
+      // on demand (a reserved variable name sends a request that way): the same answer
+      RunStart.Builder cold = cmd("touch", "/home/tenki/ran").setCwd(cwd).putEnv("_tenki_x", "1");
+      assertThatThrownBy(() -> sb.run(cold, null))
+          .hasMessageContaining("FAILED_PRECONDITION")
+          .hasMessageContaining("cwd is not a directory in the sandbox: " + cwd);
+    }
+    assertThat(sb.stat("/home/tenki/ran").getExists()).isFalse();
+    assertThat(runPrepared(sb, cmd("true")).code()).isZero();
   }
 
   @ParameterizedTest

@@ -97,9 +97,13 @@ final class PreparedLaunch implements AutoCloseable {
    * the request cannot travel this way; the caller then starts it the ordinary way. With none
    * parked but one being prepared and nobody waiting for it yet, waits for that one: it started
    * earlier than an ordinary launch begun now, doing the same work, so it is ready sooner.
+   *
+   * <p>With {@code confirmCwd}, returns only once the shell is in {@code cwd}, and throws {@link
+   * MissingDirectoryException} when it could not change into it (nothing ran).
    */
-  Process launch(List<String> command, String cwd, Map<String, String> env) {
-    byte[] request = PreparedRequest.encode(command, cwd, env);
+  Process launch(List<String> command, String cwd, Map<String, String> env, boolean confirmCwd)
+      throws MissingDirectoryException {
+    byte[] request = PreparedRequest.encode(command, cwd, env, confirmCwd);
     if (request == null) {
       return null;
     }
@@ -120,8 +124,36 @@ final class PreparedLaunch implements AutoCloseable {
       discard(p);
       return null;
     }
+    if (confirmCwd && !inDirectory(p)) {
+      int code = exitCode(p);
+      discard(p);
+      if (code == 1) {
+        throw new MissingDirectoryException(cwd);
+      }
+      return null; // killed before it got there, so nothing ran: the ordinary path starts it
+    }
     launches.incrementAndGet();
     return p;
+  }
+
+  /** Reads the shell's confirmation; false when it ended without one. */
+  private static boolean inDirectory(Process p) {
+    try {
+      // the stream buffers what follows the byte, the command's own output, for its readers
+      return p.getInputStream().read() == PreparedRequest.CWD_OK;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The exit status of a shell that ended (or -1 when it does not end in time). */
+  private static int exitCode(Process p) {
+    try {
+      return p.waitFor(5, TimeUnit.SECONDS) ? p.exitValue() : -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 
   /** The parked launch, or the one being prepared once it is ready, or null. */

@@ -235,6 +235,27 @@ public final class Sandbox {
    */
   public Process exec(List<String> command, String cwd, Map<String, String> env)
       throws IOException {
+    return exec(command, cwd, env, null);
+  }
+
+  /** Checks a working directory before an on-demand launch (see {@link #exec}). */
+  @FunctionalInterface
+  public interface DirectoryCheck {
+    /** Returns when {@code cwd} is a directory in the sandbox, else throws. */
+    void verify(String cwd) throws IOException;
+  }
+
+  /**
+   * Starts a process inside the sandbox in a working directory confirmed before it starts: a
+   * prepared launch confirms it from inside the sandbox (no extra process), an on-demand launch
+   * calls {@code check} first. Without a check ({@code null}), the same as {@link #exec(List,
+   * String, Map)}.
+   *
+   * @throws MissingDirectoryException when a prepared launch could not change into {@code cwd}
+   */
+  public Process exec(
+      List<String> command, String cwd, Map<String, String> env, DirectoryCheck check)
+      throws IOException {
     SandboxInit i = init;
     SandboxConfig c = config;
     if (i == null || c == null || !i.alive()) {
@@ -247,7 +268,13 @@ public final class Sandbox {
     merged.putAll(env);
     PreparedLaunch pl = prepared;
     if (pl != null) {
-      Process p = pl.launch(command, cwd, merged);
+      Process p;
+      try {
+        p = pl.launch(command, cwd, merged, check != null);
+      } catch (MissingDirectoryException e) {
+        pl.refill();
+        throw e;
+      }
       if (p != null) {
         pl.refill();
         return p;
@@ -258,6 +285,9 @@ public final class Sandbox {
       if (init != i || !i.alive()) {
         throw new IOException("sandbox is not running");
       }
+    }
+    if (check != null) {
+      check.verify(cwd);
     }
     // the caller's variables must not reach the host-side launch chain (see CommandEnvironment)
     List<String> inner = CommandEnvironment.restoring(merged, command);

@@ -2,6 +2,8 @@ package cloud.tenki.engine.service;
 
 import cloud.tenki.engine.sandbox.FileOps;
 import cloud.tenki.engine.sandbox.IoThreads;
+import cloud.tenki.engine.sandbox.MissingDirectoryException;
+import cloud.tenki.engine.sandbox.Sandbox;
 import cloud.tenki.engine.session.Session;
 import cloud.tenki.engine.session.SessionManager;
 import cloud.tenki.proto.sandbox.v1.RunExit;
@@ -119,20 +121,28 @@ final class RunCall implements StreamObserver<SandboxSessionDataPlaneServiceRunR
       return;
     }
     String cwd = FileOps.resolve(start.getCwd());
-    if (!cwd.equals(FileOps.HOME)) {
-      StatResponse st = s.files().stat(cwd);
-      if (!st.getExists() || !st.getIsDir() && !st.getIsSymlink()) {
-        throw Status.FAILED_PRECONDITION
-            .withDescription("cwd is not a directory in the sandbox: " + cwd)
-            .asRuntimeException();
-      }
-    }
     cloud.tenki.engine.sandbox.Sandbox.requireValidEnv(start.getEnvMap(), "env");
     Map<String, String> env = new HashMap<>(s.env());
     env.putAll(start.getEnvMap());
     sessions.touch(s);
     startedNanos = System.nanoTime();
-    Process p = s.sandbox().exec(start.getCmdList(), cwd, env);
+    // home always exists; another directory is confirmed before the command starts, so a missing
+    // one fails the call instead of becoming the command's exit status
+    Sandbox.DirectoryCheck check =
+        cwd.equals(FileOps.HOME)
+            ? null
+            : dir -> {
+              StatResponse st = s.files().stat(dir);
+              if (!st.getExists() || !st.getIsDir() && !st.getIsSymlink()) {
+                throw missingCwd(dir);
+              }
+            };
+    Process p;
+    try {
+      p = s.sandbox().exec(start.getCmdList(), cwd, env, check);
+    } catch (MissingDirectoryException e) {
+      throw missingCwd(cwd);
+    }
     session = s;
     s.enterCall();
     RunningProcess rp = new RunningProcess(p, s.sandbox().isolation().equals("none"));
@@ -164,6 +174,12 @@ final class RunCall implements StreamObserver<SandboxSessionDataPlaneServiceRunR
     IoThreads.POOL.execute(() -> pump(p.getErrorStream(), false, pumps));
     IoThreads.POOL.execute(() -> awaitExit(p, pumps));
     call.request(1);
+  }
+
+  private static io.grpc.StatusRuntimeException missingCwd(String cwd) {
+    return Status.FAILED_PRECONDITION
+        .withDescription("cwd is not a directory in the sandbox: " + cwd)
+        .asRuntimeException();
   }
 
   private void writeStdin(ByteString data) {
