@@ -12,6 +12,7 @@ import cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceRunRequest;
 import cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceRunResponse;
 import cloud.tenki.proto.sandbox.v1.TerminateSessionRequest;
 import cloud.tenki.sandbox.CreateSandboxOptions;
+import cloud.tenki.sandbox.ExecOptions;
 import cloud.tenki.sandbox.Sandbox;
 import cloud.tenki.sandbox.TenkiClient;
 import io.grpc.ManagedChannel;
@@ -33,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Side-by-side benchmark of the local engine against its baselines, measured in one run:
  * create-to-ready vs a bare {@code bwrap ... true}, {@code exec true} in a running sandbox vs the
- * same baseline and a plain fork/exec, and the memory of 100 idle sandboxes.
+ * same baseline and a plain fork/exec (also through the Java SDK, in home and in another working
+ * directory), and the memory of 100 idle sandboxes.
  *
  * <p>Args: {@code [createIterations] [execIterations] [idleSandboxes]}.
  */
@@ -78,6 +80,8 @@ public final class EngineBench {
         double[] execPaced = measureExec(inproc, sb, execs, PAUSE_MS);
         double[] sdkInproc = measureSdkExec(engine.inProcessEndpoint(), engine.token(), execs);
         double[] sdkH2c = measureSdkExec(engine.endpoint(), engine.token(), execs);
+        double[] sdkCwd =
+            measureSdkExec(engine.endpoint(), engine.token(), execs, "/home/tenki/work");
         report("bare bwrap ... true (baseline)", bwrap);
         report("plain fork/exec of true (baseline)", fork);
         report("create-to-ready (CreateSession wait_ready)", create);
@@ -86,6 +90,7 @@ public final class EngineBench {
         report("exec true, in-process, " + PAUSE_MS + " ms apart", execPaced);
         report("exec true, Java SDK, in-process", sdkInproc);
         report("exec true, Java SDK, h2c over loopback", sdkH2c);
+        report("exec true in ~/work, Java SDK, h2c over loopback", sdkCwd);
         System.out.printf(
             Locale.ROOT,
             "ratios (p50): create/bwrap=%.1fx  exec-inproc/bwrap=%.1fx  exec-inproc/fork=%.1fx"
@@ -103,6 +108,10 @@ public final class EngineBench {
             Stats.percentile(sdkInproc, 50) / Stats.percentile(fork, 50),
             Stats.percentile(sdkH2c, 50) / Stats.percentile(bwrap, 50),
             Stats.percentile(sdkH2c, 50) / Stats.percentile(fork, 50));
+        System.out.printf(
+            Locale.ROOT,
+            "ratio (p50): sdk-h2c in ~/work / sdk-h2c in home = %.2f%n",
+            Stats.percentile(sdkCwd, 50) / Stats.percentile(sdkH2c, 50));
         control.terminateSession(
             TerminateSessionRequest.newBuilder().setSessionId(sb.getSession().getId()).build());
         idleMemory(control, idle);
@@ -222,15 +231,29 @@ public final class EngineBench {
 
   /** {@code sandbox.exec("true")} through the Java SDK, in a sandbox of its own. */
   private static double[] measureSdkExec(String endpoint, String token, int n) {
+    return measureSdkExec(endpoint, token, n, null);
+  }
+
+  /**
+   * The same, in working directory {@code cwd} (created first) when not null: a directory other
+   * than home must be confirmed before the command starts.
+   */
+  private static double[] measureSdkExec(String endpoint, String token, int n, String cwd) {
     try (TenkiClient client = TenkiClient.builder().endpoint(endpoint).token(token).build();
         Sandbox sb = client.sandboxes().create(CreateSandboxOptions.builder().build())) {
+      ExecOptions.Builder b = ExecOptions.builder("true");
+      if (cwd != null) {
+        sb.exec("mkdir", "-p", cwd).check();
+        b.cwd(cwd);
+      }
+      ExecOptions opts = b.build();
       for (int i = 0; i < 20; i++) {
-        sb.exec("true").check();
+        sb.exec(opts).check();
       }
       double[] ms = new double[n];
       for (int i = 0; i < n; i++) {
         long t0 = System.nanoTime();
-        sb.exec("true").check();
+        sb.exec(opts).check();
         ms[i] = (System.nanoTime() - t0) / 1e6;
       }
       return ms;
