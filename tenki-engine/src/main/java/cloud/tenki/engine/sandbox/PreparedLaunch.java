@@ -98,12 +98,16 @@ final class PreparedLaunch implements AutoCloseable {
    * parked but one being prepared and nobody waiting for it yet, waits for that one: it started
    * earlier than an ordinary launch begun now, doing the same work, so it is ready sooner.
    *
-   * <p>With {@code confirmCwd}, returns only once the shell is in {@code cwd}, and throws {@link
-   * MissingDirectoryException} when it could not change into it (nothing ran).
+   * <p>Returns only once the shell answered that it execs the command. A shell that dies first (the
+   * sandbox's own code may kill it while it waits) ran nothing: null, and the ordinary path starts
+   * the command. When {@code cwd} is not a directory, throws {@link MissingDirectoryException} if
+   * {@code failOnMissingDirectory}, else returns the process, which ends with status 1 and says why
+   * on stderr (as an ordinary launch does).
    */
-  Process launch(List<String> command, String cwd, Map<String, String> env, boolean confirmCwd)
+  Process launch(
+      List<String> command, String cwd, Map<String, String> env, boolean failOnMissingDirectory)
       throws MissingDirectoryException {
-    byte[] request = PreparedRequest.encode(command, cwd, env, confirmCwd);
+    byte[] request = PreparedRequest.encode(command, cwd, env);
     if (request == null) {
       return null;
     }
@@ -124,35 +128,39 @@ final class PreparedLaunch implements AutoCloseable {
       discard(p);
       return null;
     }
-    if (confirmCwd && !inDirectory(p)) {
-      int code = exitCode(p);
-      discard(p);
-      if (code == 1) {
-        throw new MissingDirectoryException(cwd);
-      }
-      return null; // killed before it got there, so nothing ran: the ordinary path starts it
+    int answer = answer(p);
+    if (answer == PreparedRequest.STARTING
+        || answer == PreparedRequest.NO_DIRECTORY && !failOnMissingDirectory) {
+      launches.incrementAndGet();
+      return p;
     }
-    launches.incrementAndGet();
-    return p;
+    discard(p);
+    if (answer == PreparedRequest.NO_DIRECTORY) {
+      throw new MissingDirectoryException(cwd);
+    }
+    return null;
   }
 
-  /** Reads the shell's confirmation; false when it ended without one. */
-  private static boolean inDirectory(Process p) {
+  /** How long a shell may take to answer before it counts as lost (a stopped one never does). */
+  private static final long ANSWER_WAIT_MS = 10_000;
+
+  /** The shell's answer to a request, or -1 when it ended (or stalled) without one. */
+  private static int answer(Process p) {
+    // a shell the sandbox stopped (SIGSTOP) would never answer: end the wait by killing it
+    CompletableFuture<Void> watchdog =
+        CompletableFuture.runAsync(
+            () -> {
+              p.descendants().forEach(ProcessHandle::destroyForcibly);
+              p.destroyForcibly();
+            },
+            CompletableFuture.delayedExecutor(ANSWER_WAIT_MS, TimeUnit.MILLISECONDS));
     try {
-      // the stream buffers what follows the byte, the command's own output, for its readers
-      return p.getInputStream().read() == PreparedRequest.CWD_OK;
+      // the stream buffers what follows the answer, the command's own output, for its readers
+      return p.getInputStream().read();
     } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** The exit status of a shell that ended (or -1 when it does not end in time). */
-  private static int exitCode(Process p) {
-    try {
-      return p.waitFor(5, TimeUnit.SECONDS) ? p.exitValue() : -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       return -1;
+    } finally {
+      watchdog.cancel(false);
     }
   }
 

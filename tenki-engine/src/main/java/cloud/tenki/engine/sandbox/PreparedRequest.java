@@ -9,34 +9,36 @@ import java.util.Map;
  * PreparedLaunch}): the shell script that waits for one request on its stdin, and the encoder for
  * that request.
  *
- * <p>A request is, in this order: a line {@code 1} when the shell must confirm the working
- * directory (else {@code 0}), the argument count, each argument as a field, the working directory
- * as a field, then per variable its name on a line and its value as a field, ended by an empty name
- * line. A field is a line holding how many lines follow, then those lines; the value is them joined
- * with newlines. So any value without NUL travels (newlines, backslashes, quotes, leading or
- * trailing blanks, any bytes of UTF-8), and the shell reads it with its {@code read} builtin alone:
- * no fork, and, because a shell reads a pipe one byte at a time, not one byte past the request.
- * What follows on stdin is the command's.
+ * <p>A request is, in this order: the argument count, each argument as a field, the working
+ * directory as a field, then per variable its name on a line and its value as a field, ended by an
+ * empty name line. A field is a line holding how many lines follow, then those lines; the value is
+ * them joined with newlines. So any value without NUL travels (newlines, backslashes, quotes,
+ * leading or trailing blanks, any bytes of UTF-8), and the shell reads it with its {@code read}
+ * builtin alone: no fork, and, because a shell reads a pipe one byte at a time, not one byte past
+ * the request. What follows on stdin is the command's.
  *
  * <p>The script runs as the sandbox user inside the sandbox. It writes one byte ({@link #READY}) on
  * stdout when it is ready, before it reads anything, so the engine parks only shells that made it
  * through the whole launch chain. It changes into the working directory before it exports any
  * variable, so a caller's {@code CDPATH} or {@code PWD} cannot steer it. Its own variables all
  * start with {@link #RESERVED_PREFIX}; a variable of that name could be overwritten by the loop
- * that reads the rest, so requests carrying one are not encoded (the cold path serves them). Asked
- * to confirm, it writes {@link #CWD_OK} on stdout once it is in the working directory, before the
- * command's first byte; when it cannot change into it, it exits with status 1 and says why on
- * stderr without writing anything on stdout. Stateless.
+ * that reads the rest, so requests carrying one are not encoded (the cold path serves them).
+ *
+ * <p>Before the command's first byte, the shell answers on stdout: {@link #STARTING} just before it
+ * execs the command, or {@link #NO_DIRECTORY} when it cannot change into the working directory (it
+ * then says why on stderr and exits with status 1). No answer means it died first and nothing ran.
+ * Stateless.
  */
 final class PreparedRequest {
 
   /** The byte the prepared shell writes on stdout once it waits for its request. */
   static final int READY = 'R';
 
-  /**
-   * The byte the shell writes on stdout once it is in a working directory it was asked to confirm.
-   */
-  static final int CWD_OK = 'C';
+  /** The byte the shell writes on stdout just before it execs the command. */
+  static final int STARTING = 'C';
+
+  /** The byte the shell writes on stdout when the working directory is not one it can enter. */
+  static final int NO_DIRECTORY = 'F';
 
   /** Names the shell uses for itself; a request setting one of them takes the cold path. */
   static final String RESERVED_PREFIX = "_tenki_";
@@ -56,7 +58,6 @@ final class PreparedRequest {
           + "  done\n"
           + "}\n"
           + "printf R\n"
-          + "IFS= read -r _tenki_confirm || exit 125\n"
           + "IFS= read -r _tenki_argc || exit 125\n"
           + "set --\n"
           + "while [ \"$_tenki_argc\" -gt 0 ]; do\n"
@@ -64,16 +65,17 @@ final class PreparedRequest {
           + "done\n"
           + "_tenki_field\n"
           + "cd -P -- \"$_tenki_v\" 2>/dev/null || {\n"
+          + "  printf F\n"
           + "  printf 'tenki-engine: cannot change directory to %s\\n' \"$_tenki_v\" >&2; exit 1; }\n"
           // the launch chain started in /: forget it, as a shell started in the directory would;
           // the chain's own variables are not the command's
           + "unset OLDPWD "
           + CommandEnvironment.HOST_BASE_NAMES
           + "\n"
-          + "[ \"$_tenki_confirm\" = 0 ] || printf C\n"
           + "while IFS= read -r _tenki_k && [ -n \"$_tenki_k\" ]; do\n"
           + "  _tenki_field; export \"$_tenki_k=$_tenki_v\"\n"
           + "done\n"
+          + "printf C\n"
           + "exec \"$@\"\n";
 
   private PreparedRequest() {}
@@ -85,13 +87,10 @@ final class PreparedRequest {
 
   /**
    * The request for {@code command} in {@code cwd} with exactly the variables {@code env}, or null
-   * when it cannot go this way (a reserved name, or too large). With {@code confirmCwd} the shell
-   * writes {@link #CWD_OK} once it is in {@code cwd}.
+   * when it cannot go this way (a reserved name, or too large).
    */
-  static byte[] encode(
-      List<String> command, String cwd, Map<String, String> env, boolean confirmCwd) {
+  static byte[] encode(List<String> command, String cwd, Map<String, String> env) {
     StringBuilder sb = new StringBuilder(256);
-    sb.append(confirmCwd ? '1' : '0').append('\n');
     sb.append(command.size()).append('\n');
     command.forEach(a -> field(sb, a));
     field(sb, cwd);

@@ -249,7 +249,7 @@ public final class Sandbox {
    * Starts a process inside the sandbox in a working directory confirmed before it starts: a
    * prepared launch confirms it from inside the sandbox (no extra process), an on-demand launch
    * calls {@code check} first. Without a check ({@code null}), the same as {@link #exec(List,
-   * String, Map)}.
+   * String, Map)}: a missing directory makes the process end with status 1.
    *
    * @throws MissingDirectoryException when a prepared launch could not change into {@code cwd}
    */
