@@ -32,13 +32,40 @@ final class CommandTools {
           Map.entry("r", new String[] {"Rscript", ".R"}));
 
   /**
-   * Runs the interpreter named by {@code $0} on the file {@code $1}, or says plainly that it is not
-   * installed (instead of a shell's "not found" from deep inside the launcher).
+   * Stops with a plain message when the interpreter named by {@code $0} is not installed in the
+   * sandbox (instead of a shell's "not found" from deep inside the launcher).
    */
-  private static final String LAUNCH =
+  private static final String REQUIRE_INTERPRETER =
       "command -v \"$0\" >/dev/null 2>&1 || { echo \"run_code: '$0' is not installed in the"
           + " sandbox; install it (e.g. with apt-get, pip or npm) or use another language\" >&2;"
-          + " exit 127; }; exec \"$0\" \"$@\"";
+          + " exit 127; }";
+
+  /** Runs the interpreter named by {@code $0} on the file {@code $1}. */
+  private static final String LAUNCH = REQUIRE_INTERPRETER + "; exec \"$0\" \"$@\"";
+
+  /**
+   * The one launch of a {@code run_code}: {@code $0} interpreter, {@code $1} code file, {@code $2}
+   * code folder, {@code $3} output folder, {@code $4} file for the output folder's listing. Creates
+   * the folders, writes the code from {@link OutputImages#SOURCE_VARIABLE} (then drops the
+   * variable), lists the output folder, and execs the interpreter on the code.
+   */
+  static final String PREPARE_AND_RUN =
+      "for _tenki_d in \"$2\" \"$3\"; do\n"
+          + "  [ -d \"$_tenki_d\" ] || mkdir -p -- \"$_tenki_d\" || exit 125\n"
+          + "done\n"
+          + "unset _tenki_d\n"
+          + "printf '%s' \"$"
+          + OutputImages.SOURCE_VARIABLE
+          + "\" > \"$1\" || { echo \"run_code: cannot write the code to $1\" >&2; exit 125; }\n"
+          + "unset "
+          + OutputImages.SOURCE_VARIABLE
+          + "\n"
+          + "find \"$3\""
+          + OutputImages.FORMAT
+          + " > \"$4\" 2>/dev/null\n"
+          + REQUIRE_INTERPRETER
+          + "\n"
+          + "exec \"$0\" \"$1\"\n";
 
   static ToolResult runCommand(Call call) {
     ToolArgs a = call.args;
@@ -101,7 +128,28 @@ final class CommandTools {
             "MPLBACKEND", "Agg");
     try (Lease lease = call.lease(timeout(call))) {
       String file;
-      OutputImages images = new OutputImages();
+      OutputImages images;
+      String source = OutputImages.fitsInOneLaunch(code) ? code : null;
+      if (source != null) {
+        // one launch writes the code, records the output folder and execs the interpreter
+        file = Settings.CODE_DIR + "/" + lease.live().nextCode() + extension;
+        images = OutputImages.recordedBy(file + OutputImages.LISTING_SUFFIX);
+        List<String> argv =
+            List.of(
+                "sh",
+                "-c",
+                PREPARE_AND_RUN,
+                interpreter,
+                file,
+                Settings.CODE_DIR,
+                Settings.OUTPUT_DIR,
+                images.listingFile());
+        CommandPlan plan =
+            OutputImages.withSource(
+                CommandPlan.of(call, argv, interpreter + " " + file, env), code);
+        return new Foreground(call, plan, images).run(lease);
+      }
+      images = OutputImages.listedThroughTheApi();
       try {
         file =
             lease.first(

@@ -159,6 +159,33 @@ public interface CommandBehaviour extends ToolkitContext {
   }
 
   @Test
+  default void runCodeWritesTheCodeExactlyAndKeepsItOutOfTheEnvironment() {
+    ToolkitHarness h = harness();
+    String key = key();
+    // the script prints itself: quotes, expansions, backslashes, non-ASCII and trailing newlines
+    // must all reach the file unchanged
+    String code = "cat \"$0\"\n# $(id) `id` \\n 'q' \"dq\" ünïcødé ✓ %s %%\n\n\n";
+    assertThat(h.ok(key, "run_code", Map.of("language", "sh", "code", code)).structured())
+        .containsEntry("exit_code", 0)
+        .containsEntry("stdout", code);
+    ToolResult env =
+        h.ok(
+            key,
+            "run_code",
+            Map.of(
+                "language",
+                "python",
+                "code",
+                "import os\nprint(sorted(k for k in os.environ if 'SOURCE' in k or k.startswith('_tenki')))"));
+    assertThat(env.structured()).containsEntry("stdout", "[]\n");
+    // code too long for one launch takes the file API and runs the same
+    String big = "x = 1\n" + "#".repeat(200_000) + "\nprint(x + 1)\n";
+    assertThat(h.ok(key, "run_code", Map.of("language", "python", "code", big)).structured())
+        .containsEntry("exit_code", 0)
+        .containsEntry("stdout", "2\n");
+  }
+
+  @Test
   default void runCodeReturnsImagesWrittenToTheOutputFolder() {
     ToolkitHarness h = harness();
     String key = key();
