@@ -447,14 +447,35 @@ class PreparedLaunchTest {
 
   /** Host processes of a prepared launch chain entering the sandbox whose init is {@code init}. */
   private static List<Long> chainsEntering(long init) throws Exception {
+    return processes(
+        (cmdline, p) ->
+            cmdline.contains("\0--target=" + init + "\0") && cmdline.contains("\0tenki-prepared"));
+  }
+
+  /** Host pids of prepared shells whose pid namespace is {@code ns}. */
+  private static List<Long> preparedShellsIn(String ns) throws Exception {
+    return processes(
+        (cmdline, p) ->
+            cmdline.contains("\0tenki-prepared")
+                && !cmdline.contains("nsenter")
+                && Files.readSymbolicLink(p.resolve("ns/pid")).toString().equals(ns));
+  }
+
+  /** A test of a process by its command line (NUL-separated) and its {@code /proc} directory. */
+  @FunctionalInterface
+  private interface ProcessTest {
+    boolean matches(String cmdline, Path proc) throws java.io.IOException;
+  }
+
+  /** Host pids of the processes that pass {@code test} (those exiting meanwhile are skipped). */
+  private static List<Long> processes(ProcessTest test) throws Exception {
     List<Long> found = new ArrayList<>();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path p : procs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
         try {
           String cmdline =
               new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
-          if (cmdline.contains("\0--target=" + init + "\0")
-              && cmdline.contains("\0tenki-prepared")) {
+          if (test.matches(cmdline, p)) {
             found.add(Long.parseLong(p.getFileName().toString()));
           }
         } catch (java.io.IOException e) {
@@ -487,26 +508,5 @@ class PreparedLaunchTest {
       java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     } while (System.nanoTime() < deadline);
     return false;
-  }
-
-  /** Host pids of prepared shells whose pid namespace is {@code ns}. */
-  private static List<Long> preparedShellsIn(String ns) throws Exception {
-    List<Long> found = new ArrayList<>();
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      for (Path p : procs.filter(d -> d.getFileName().toString().matches("\\d+")).toList()) {
-        try {
-          String cmdline =
-              new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
-          if (cmdline.contains("\0tenki-prepared")
-              && !cmdline.contains("nsenter")
-              && Files.readSymbolicLink(p.resolve("ns/pid")).toString().equals(ns)) {
-            found.add(Long.parseLong(p.getFileName().toString()));
-          }
-        } catch (java.io.IOException e) {
-          // exited meanwhile
-        }
-      }
-    }
-    return found;
   }
 }
