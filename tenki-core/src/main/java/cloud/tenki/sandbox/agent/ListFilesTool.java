@@ -2,7 +2,6 @@ package cloud.tenki.sandbox.agent;
 
 import cloud.tenki.sandbox.ExecOptions;
 import cloud.tenki.sandbox.ExecResult;
-import cloud.tenki.sandbox.FileStat;
 import cloud.tenki.sandbox.TenkiException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,13 +20,20 @@ final class ListFilesTool {
   private ListFilesTool() {}
 
   /**
-   * Prints up to {@code $2} NUL-separated (type, size, path) triples, then "\0#" and the total
-   * number of entries. {@code $1} is the depth; the remaining arguments prune hidden entries.
+   * In the directory {@code $1}, prints up to {@code $3} NUL-separated (type, size, path) triples,
+   * then "\0#" and the total number of entries. {@code $2} is the depth; the remaining arguments
+   * prune hidden entries. Exits {@link #NOT_FOUND}, {@link #NOT_A_DIRECTORY} or {@link
+   * #CANNOT_ENTER} (with the shell's message) instead when {@code $1} is no directory it can list.
    */
   private static final String SCRIPT =
-      "d=$1; n=$2; shift 2; find . -mindepth 1 -maxdepth \"$d\" \"$@\" -printf '%y\\0%s\\0%P\\0'"
+      "[ -e \"$1\" ] || exit 3; [ -d \"$1\" ] || exit 4; cd -- \"$1\" || exit 5\n"
+          + "d=$2; n=$3; shift 3; find . -mindepth 1 -maxdepth \"$d\" \"$@\" -printf '%y\\0%s\\0%P\\0'"
           + " | head -z -n \"$n\"; printf '\\0#'; find . -mindepth 1 -maxdepth \"$d\" \"$@\""
           + " -printf . | wc -c";
+
+  private static final int NOT_FOUND = 3;
+  private static final int NOT_A_DIRECTORY = 4;
+  private static final int CANNOT_ENTER = 5;
 
   record Entry(String path, String type, long size) {}
 
@@ -39,28 +45,33 @@ final class ListFilesTool {
     int max = maxEntries(call.settings.stdoutBudget());
     try (Lease lease = call.lease()) {
       try {
-        FileStat st = lease.first(l -> l.sandbox.fs().stat(dir));
-        if (!st.exists()) {
-          throw new ToolFailure("Directory not found: " + dir + ". List its parent to check.");
-        }
-        if (!st.directory()) {
-          throw new ToolFailure(dir + " is a file, not a directory; read it with read_file.");
-        }
-        List<String> argv = new ArrayList<>(List.of("sh", "-c", SCRIPT, "sh"));
+        // one command checks the directory and lists it
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", SCRIPT, "sh", dir));
         argv.add(Long.toString(depth));
         argv.add(Long.toString(3L * max));
         if (!hidden) {
           argv.addAll(List.of("-name", ".*", "-prune", "-o"));
         }
-        ExecResult r =
-            lease
-                .sandbox()
-                .exec(
-                    ExecOptions.builder(argv)
-                        .cwd(dir)
-                        .timeout(Duration.ofSeconds(60))
-                        .maxOutputBytes(4L * 1024 * 1024)
-                        .build());
+        ExecOptions options =
+            ExecOptions.builder(argv)
+                .timeout(Duration.ofSeconds(60))
+                .maxOutputBytes(4L * 1024 * 1024)
+                .build();
+        ExecResult r = lease.first(l -> l.sandbox.exec(options));
+        switch (r.exitCode()) {
+          case NOT_FOUND ->
+              throw new ToolFailure("Directory not found: " + dir + ". List its parent to check.");
+          case NOT_A_DIRECTORY ->
+              throw new ToolFailure(dir + " is a file, not a directory; read it with read_file.");
+          case CANNOT_ENTER ->
+              throw new ToolFailure(
+                  dir
+                      + " cannot be listed: "
+                      + r.stderrText().strip().replaceFirst("^sh: \\d+: ", ""));
+          default -> {
+            // listed
+          }
+        }
         return render(call, dir, depth, parse(r.stdoutBytes()), r, max)
             .notes(lease.notes())
             .build();
