@@ -3,6 +3,7 @@ package cloud.tenki.sandbox.agent;
 import cloud.tenki.sandbox.ExecOptions;
 import cloud.tenki.sandbox.ExecResult;
 import cloud.tenki.sandbox.TenkiException;
+import cloud.tenki.sandbox.internal.dataplane.SandboxPaths;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,10 +21,11 @@ final class ListFilesTool {
   private ListFilesTool() {}
 
   /**
-   * In the directory {@code $1}, prints up to {@code $3} NUL-separated (type, size, path) triples,
-   * then "\0#" and the total number of entries. {@code $2} is the depth; the remaining arguments
-   * prune hidden entries. Exits {@link #NOT_FOUND}, {@link #NOT_A_DIRECTORY} or {@link
-   * #CANNOT_ENTER} (with the shell's message) instead when {@code $1} is no directory it can list.
+   * In the directory {@code $1} (relative to home, where it starts), prints up to {@code $3}
+   * NUL-separated (type, size, path) triples, then "\0#" and the total number of entries. {@code
+   * $2} is the depth; the remaining arguments prune hidden entries. Exits {@link #NOT_FOUND},
+   * {@link #NOT_A_DIRECTORY} or {@link #CANNOT_ENTER} (with the shell's message) instead when
+   * {@code $1} is no directory it can list.
    */
   private static final String SCRIPT =
       "[ -e \"$1\" ] || exit 3; [ -d \"$1\" ] || exit 4; cd -- \"$1\" || exit 5\n"
@@ -45,8 +47,10 @@ final class ListFilesTool {
     int max = maxEntries(call.settings.stdoutBudget());
     try (Lease lease = call.lease()) {
       try {
-        // one command checks the directory and lists it
-        List<String> argv = new ArrayList<>(List.of("sh", "-c", SCRIPT, "sh", dir));
+        // one command, started in home, checks the directory and lists it
+        String inHome =
+            dir.equals(SandboxPaths.HOME) ? "." : dir.substring(SandboxPaths.HOME.length() + 1);
+        List<String> argv = new ArrayList<>(List.of("sh", "-c", SCRIPT, "sh", inHome));
         argv.add(Long.toString(depth));
         argv.add(Long.toString(3L * max));
         if (!hidden) {
@@ -54,6 +58,7 @@ final class ListFilesTool {
         }
         ExecOptions options =
             ExecOptions.builder(argv)
+                .cwd(SandboxPaths.HOME)
                 .timeout(Duration.ofSeconds(60))
                 .maxOutputBytes(4L * 1024 * 1024)
                 .build();

@@ -27,6 +27,17 @@ class EngineToolkitBehaviourTest extends ToolkitBehaviourSuite {
   }
 
   @Test
+  void aDirectoryTheSandboxUserCannotEnterIsReportedPlainly() {
+    // the sandbox user is not root here, so permissions hold (they do not for a fake that runs
+    // commands as the host's root)
+    ToolkitHarness h = harness();
+    String key = key();
+    h.ok(key, "run_command", Map.of("command", "mkdir locked && chmod 000 locked"));
+    assertThat(h.error(key, "list_files", Map.of("path", "locked")).text())
+        .contains("/home/tenki/locked cannot be listed: cd: can't cd to locked");
+  }
+
+  @Test
   void theExposedPreviewUrlServesTheSandboxesServerToTheHost() throws Exception {
     ToolkitHarness h = harness();
     String key = key();

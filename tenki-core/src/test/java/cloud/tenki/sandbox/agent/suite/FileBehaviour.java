@@ -228,9 +228,6 @@ public interface FileBehaviour extends ToolkitContext {
         .contains("Directory not found");
     assertThat(h.error(key, "list_files", Map.of("path", "proj/a.txt")).text())
         .contains("/home/tenki/proj/a.txt is a file");
-    h.ok(key, "run_command", Map.of("command", "mkdir locked && chmod 000 locked"));
-    assertThat(h.error(key, "list_files", Map.of("path", "locked")).text())
-        .contains("/home/tenki/locked cannot be listed");
   }
 
   @Test
