@@ -96,29 +96,6 @@ final class FakeRun implements StreamObserver<SandboxSessionDataPlaneServiceRunR
     }
   }
 
-  /**
-   * A sandbox starts commands with every signal at its default, but a signal this JVM was started
-   * ignoring (by nohup, or in the background of a script) would stay ignored in the processes it
-   * starts: then they are started through {@code env --default-signal}.
-   */
-  private static final List<String> RESET_SIGNALS = resetSignals();
-
-  private static List<String> resetSignals() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("SigIgn:")
-            && (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16)
-                    & 0x7FFF_FFFFL)
-                != 0) {
-          return List.of("env", "--default-signal");
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // no /proc: nothing known to reset
-    }
-    return List.of();
-  }
-
   private void start(RunStart s) {
     if (process != null) {
       fail(Status.INVALID_ARGUMENT.withDescription("second start frame"));
@@ -137,7 +114,9 @@ final class FakeRun implements StreamObserver<SandboxSessionDataPlaneServiceRunR
       return;
     }
     startNanos = System.nanoTime();
-    List<String> argv = new ArrayList<>(RESET_SIGNALS);
+    // a sandbox starts commands with every signal at its default, also when this JVM was
+    // started with some ignored (which its children would inherit): the engine's own reset
+    List<String> argv = new ArrayList<>(cloud.tenki.engine.sandbox.InheritedSignals.resetPrefix());
     argv.addAll(s.getCmdList());
     ProcessBuilder pb = new ProcessBuilder(argv);
     try {

@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * --default-signal}; otherwise the chain stays as it is and costs nothing more.
  *
  * <p>The engine's dispositions cannot change while it runs (Java has no way to ignore a signal), so
- * they are read once. Thread-safe.
+ * they are read once. Public for anything else in this JVM that starts commands standing in for a
+ * sandbox (a test fake of the cloud). Thread-safe.
  */
-final class InheritedSignals {
+public final class InheritedSignals {
 
   private static final Logger LOG = LoggerFactory.getLogger(InheritedSignals.class);
 
@@ -30,7 +31,7 @@ final class InheritedSignals {
   private InheritedSignals() {}
 
   /** What a launch chain runs its next step under: empty, or {@code env --default-signal}. */
-  static List<String> resetPrefix() {
+  public static List<String> resetPrefix() {
     return Holder.PREFIX;
   }
 
