@@ -129,8 +129,7 @@ final class CommandTools {
     try (Lease lease = call.lease(timeout(call))) {
       String file;
       OutputImages images;
-      String source = OutputImages.fitsInOneLaunch(code) ? code : null;
-      if (source != null) {
+      if (OutputImages.fitsInOneLaunch(code)) {
         // one launch writes the code, records the output folder and execs the interpreter
         file = Settings.CODE_DIR + "/" + lease.live().nextCode() + extension;
         images = OutputImages.recordedBy(file + OutputImages.LISTING_SUFFIX);
