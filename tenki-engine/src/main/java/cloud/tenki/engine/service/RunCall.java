@@ -121,7 +121,7 @@ final class RunCall implements StreamObserver<SandboxSessionDataPlaneServiceRunR
       return;
     }
     String cwd = FileOps.resolve(start.getCwd());
-    cloud.tenki.engine.sandbox.Sandbox.requireValidEnv(start.getEnvMap(), "env");
+    Sandbox.requireValidEnv(start.getEnvMap(), "env");
     Map<String, String> env = new HashMap<>(s.env());
     env.putAll(start.getEnvMap());
     sessions.touch(s);
