@@ -276,6 +276,30 @@ class PreparedLaunchTest {
     assertThat(runPrepared(sb, cmd("echo", "prepared again")).out()).isEqualTo("prepared again\n");
   }
 
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void aWaitingShellThatDiesGivesItsProcessSlotsBack(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = start(isolation);
+    sb.run("true");
+    awaitPrepared(sb);
+    java.nio.file.Path limit = sandbox(sb).group().processLimitFile();
+    // while a launch waits, the limit is raised by the two processes it holds
+    assertThat(java.nio.file.Files.readString(limit).trim()).isEqualTo("66");
+    List<Long> parked = preparedShellsIn(pidNamespace(sb));
+    assertThat(parked).hasSize(1);
+    ProcessHandle.of(parked.get(0)).orElseThrow().destroyForcibly();
+    // nothing else runs: only the engine noticing the death can lower the limit again
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!java.nio.file.Files.readString(limit).trim().equals("64")) {
+      assertThat(System.nanoTime()).as("the limit lowered within 10 s").isLessThan(deadline);
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
+    assertThat(sandbox(sb).preparedLaunchReady()).isFalse();
+    assertThat(sb.run("echo", "after").out()).isEqualTo("after\n");
+  }
+
   @org.junit.jupiter.api.Test
   void aStoppedWaitingShellDelaysTheNextCommandWithoutLosingIt() throws Exception {
     EngineClient.Sandbox sb = start(Isolation.BWRAP);

@@ -8,6 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,6 +58,27 @@ final class PreparedLaunch implements AutoCloseable {
             return t;
           });
 
+  /**
+   * Kills shells that stop answering. One thread for the engine, and a cancelled kill leaves the
+   * queue at once: every launch schedules one and nearly all are cancelled within milliseconds. (A
+   * {@code CompletableFuture} delayed executor would keep each for its full delay and then start a
+   * thread per launch on a host with one or two cores.)
+   */
+  private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
+
+  private static ScheduledThreadPoolExecutor watchdog() {
+    ScheduledThreadPoolExecutor e =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "tenki-launch-watchdog");
+              t.setDaemon(true);
+              return t;
+            });
+    e.setRemoveOnCancelPolicy(true);
+    return e;
+  }
+
   /** Starts a launch chain that ends in the prepared shell. */
   @FunctionalInterface
   interface Starter {
@@ -74,6 +98,7 @@ final class PreparedLaunch implements AutoCloseable {
   private Process inflight;
   private CompletableFuture<Void> task;
   private CompletableFuture<Process> claim;
+  private Future<?> parkedWatch;
   private boolean closed;
   private boolean reserved;
 
@@ -147,13 +172,14 @@ final class PreparedLaunch implements AutoCloseable {
   /** The shell's answer to a request, or -1 when it ended (or stalled) without one. */
   private static int answer(Process p) {
     // a shell the sandbox stopped (SIGSTOP) would never answer: end the wait by killing it
-    CompletableFuture<Void> watchdog =
-        CompletableFuture.runAsync(
+    ScheduledFuture<?> watchdog =
+        WATCHDOG.schedule(
             () -> {
               p.descendants().forEach(ProcessHandle::destroyForcibly);
               p.destroyForcibly();
             },
-            CompletableFuture.delayedExecutor(ANSWER_WAIT_MS, TimeUnit.MILLISECONDS));
+            ANSWER_WAIT_MS,
+            TimeUnit.MILLISECONDS);
     try {
       // the stream buffers what follows the answer, the command's own output, for its readers
       return p.getInputStream().read();
@@ -167,18 +193,29 @@ final class PreparedLaunch implements AutoCloseable {
   /** The parked launch, or the one being prepared once it is ready, or null. */
   private Process take() {
     CompletableFuture<Process> waiter;
+    Process parked;
+    Future<?> watch;
     synchronized (this) {
-      if (ready != null) {
-        Process p = ready;
+      parked = ready;
+      watch = parkedWatch;
+      if (parked == null) {
+        if (closed || task == null || claim != null) {
+          return null;
+        }
+        waiter = new CompletableFuture<>();
+        claim = waiter;
+      } else {
+        waiter = null;
         ready = null;
+        parkedWatch = null;
         reserve(false);
-        return p;
       }
-      if (closed || task == null || claim != null) {
-        return null;
+    }
+    if (parked != null) {
+      if (watch != null) {
+        watch.cancel(true); // from now on it is the command's process, no longer a parked one
       }
-      waiter = new CompletableFuture<>();
-      claim = waiter;
+      return parked;
     }
     try {
       return waiter.get(CLAIM_WAIT_MS, TimeUnit.MILLISECONDS);
@@ -255,17 +292,44 @@ final class PreparedLaunch implements AutoCloseable {
     if (!keep) {
       discard(p);
     } else if (waiter == null) {
-      p.onExit().thenRun(() -> lost(p));
+      watchParked(p);
     }
     if (waiter != null) {
       waiter.complete(keep ? p : null);
     }
   }
 
+  /**
+   * Notices a parked launch dying while it waits. A pool thread waits for it until it dies or is
+   * taken (then interrupted). {@code Process.onExit()} would do the same without a waiting thread,
+   * but it completes through the common pool, which on a host with one or two cores starts a new
+   * thread for every process that ever parked, on the path that reports a command's exit.
+   */
+  private void watchParked(Process p) {
+    Future<?> watch =
+        PREPARERS.submit(
+            () -> {
+              try {
+                p.waitFor();
+                lost(p);
+              } catch (InterruptedException e) {
+                // taken: the command's own caller waits for it from here on
+              }
+            });
+    synchronized (this) {
+      if (ready == p) {
+        parkedWatch = watch;
+        return;
+      }
+    }
+    watch.cancel(true); // taken or closed before the watch was recorded
+  }
+
   /** A parked launch died (sandboxed code may kill it): forget it and give the slots back. */
   private synchronized void lost(Process p) {
     if (ready == p) {
       ready = null;
+      parkedWatch = null;
       reserve(false);
     }
   }
@@ -292,6 +356,7 @@ final class PreparedLaunch implements AutoCloseable {
       f = inflight;
       t = task;
       ready = null;
+      parkedWatch = null; // it ends once the discard below kills the parked launch
       inflight = null;
       reserve(false);
     }
