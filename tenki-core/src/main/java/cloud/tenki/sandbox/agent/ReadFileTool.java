@@ -43,10 +43,13 @@ final class ReadFileTool {
       throw a.invalid("`start_line` must not be greater than `end_line`");
     }
     try (Lease lease = call.lease()) {
-      FileStat st = lease.first(l -> l.sandbox.fs().stat(path));
+      FollowedStat followed =
+          FollowedStat.follow(
+              lease.sandbox().fs(), path, lease.first(l -> l.sandbox.fs().stat(path)));
+      FileStat st = followed.stat();
       if (!st.exists()) {
         throw new ToolFailure(
-            "File not found: " + path + ". Check the name and folder with list_files.");
+            followed.notFound(path) + ". Check the name and folder with list_files.");
       }
       if (st.directory()) {
         throw new ToolFailure(path + " is a directory; use list_files to see what is in it.");

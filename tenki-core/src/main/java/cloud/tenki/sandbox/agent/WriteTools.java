@@ -44,7 +44,9 @@ final class WriteTools {
               writeCreatingParents(live.sandbox.fs(), path, content, append);
               return null;
             });
-        long size = append ? lease.sandbox().fs().stat(path).size() : content.length;
+        SandboxFiles fs = lease.sandbox().fs();
+        long size =
+            append ? FollowedStat.follow(fs, path, fs.stat(path)).stat().size() : content.length;
         ResultBuilder r = new ResultBuilder();
         r.put("path", path).put("size_bytes", size).put("appended", append);
         r.line(
@@ -105,11 +107,13 @@ final class WriteTools {
     boolean all = a.bool("replace_all", false);
     try (Lease lease = call.lease()) {
       try {
-        FileStat st = lease.first(l -> l.sandbox.fs().stat(path));
+        FollowedStat followed =
+            FollowedStat.follow(
+                lease.sandbox().fs(), path, lease.first(l -> l.sandbox.fs().stat(path)));
+        FileStat st = followed.stat();
         if (!st.exists()) {
           throw new ToolFailure(
-              "File not found: "
-                  + path
+              followed.notFound(path)
                   + ". Create it with write_file, or check the path with"
                   + " list_files.");
         }

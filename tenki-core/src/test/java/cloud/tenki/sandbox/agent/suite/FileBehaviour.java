@@ -159,6 +159,46 @@ public interface FileBehaviour extends ToolkitContext {
   }
 
   @Test
+  default void readEditAndAppendGoThroughSymbolicLinks() {
+    ToolkitHarness h = harness();
+    String key = key();
+    h.ok(
+        key,
+        "run_command",
+        Map.of(
+            "command",
+            "mkdir -p docs && printf 'hello world, a line longer than any link\\n' > docs/notes.md"
+                + " && ln -s docs/notes.md README.md && ln -s notes.md docs/same.md"
+                + " && ln -s docs/same.md chain.md && ln -s missing.txt dangling"
+                + " && ln -s loop-a loop-b && ln -s loop-b loop-a"));
+    String text = "hello world, a line longer than any link\n";
+    // a link's own size is the length of its target's name; the file behind it is longer
+    for (String link : List.of("README.md", "chain.md", "docs/same.md")) {
+      assertThat(h.ok(key, "read_file", Map.of("path", link)).structured())
+          .as(link)
+          .containsEntry("content", text)
+          .containsEntry("size_bytes", (long) text.length())
+          .containsEntry("truncated", false);
+    }
+    h.ok(key, "edit_file", Map.of("path", "chain.md", "old_text", "world", "new_text", "there"));
+    assertThat(h.ok(key, "read_file", Map.of("path", "docs/notes.md")).structured())
+        .containsEntry("content", text.replace("world", "there"));
+    ToolResult appended =
+        h.ok(key, "write_file", Map.of("path", "README.md", "content", "more\n", "append", true));
+    assertThat(appended.structured()).containsEntry("size_bytes", (long) text.length() + 5);
+    assertThat(
+            h.ok(key, "run_command", Map.of("command", "test -L README.md && test -L chain.md"))
+                .structured())
+        .as("the links are still links")
+        .containsEntry("exit_code", 0);
+    assertThat(h.error(key, "read_file", Map.of("path", "dangling")).text())
+        .contains("/home/tenki/dangling is a symbolic link to /home/tenki/missing.txt,")
+        .contains("which does not exist");
+    assertThat(h.error(key, "read_file", Map.of("path", "loop-a")).text())
+        .contains("/home/tenki/loop-a leads through more than 40 symbolic links");
+  }
+
+  @Test
   default void editReplacesExactlyOnceOrSaysWhereTheMatchesAre() {
     ToolkitHarness h = harness();
     String key = key();
