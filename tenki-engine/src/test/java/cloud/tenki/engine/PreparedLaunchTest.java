@@ -54,6 +54,14 @@ class PreparedLaunchTest {
     return client.create();
   }
 
+  /** A sandbox whose next command takes a prepared launch (its first command ran already). */
+  private EngineClient.Sandbox startPrepared(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = start(isolation);
+    sb.run("true");
+    awaitPrepared(sb);
+    return sb;
+  }
+
   private Sandbox sandbox(EngineClient.Sandbox sb) {
     return engine.sessions().get(sb.id).sandbox();
   }
@@ -204,9 +212,7 @@ class PreparedLaunchTest {
       value = Isolation.class,
       names = {"BWRAP", "UNSHARE"})
   void aMissingWorkingDirectoryFailsClearly(Isolation isolation) throws Exception {
-    EngineClient.Sandbox sb = start(isolation);
-    sb.run("true");
-    awaitPrepared(sb);
+    EngineClient.Sandbox sb = startPrepared(isolation);
     Finished f =
         finish(sandbox(sb).exec(new ArrayList<>(List.of("pwd")), "/no/such/dir", Map.of()));
     assertThat(sandbox(sb).preparedLaunches()).isEqualTo(1);
@@ -257,9 +263,7 @@ class PreparedLaunchTest {
       value = Isolation.class,
       names = {"BWRAP", "UNSHARE"})
   void killingEverythingInsideDoesNotBreakTheNextCommand(Isolation isolation) throws Exception {
-    EngineClient.Sandbox sb = start(isolation);
-    sb.run("true");
-    awaitPrepared(sb);
+    EngineClient.Sandbox sb = startPrepared(isolation);
     String ns = pidNamespace(sb);
     List<Long> parked = preparedShellsIn(ns);
     assertThat(parked).hasSize(1);
@@ -281,9 +285,7 @@ class PreparedLaunchTest {
       value = Isolation.class,
       names = {"BWRAP", "UNSHARE"})
   void aWaitingShellThatDiesGivesItsProcessSlotsBack(Isolation isolation) throws Exception {
-    EngineClient.Sandbox sb = start(isolation);
-    sb.run("true");
-    awaitPrepared(sb);
+    EngineClient.Sandbox sb = startPrepared(isolation);
     java.nio.file.Path limit = sandbox(sb).group().processLimitFile();
     // while a launch waits, the limit is raised by the two processes it holds
     assertThat(java.nio.file.Files.readString(limit).trim()).isEqualTo("66");
@@ -302,9 +304,7 @@ class PreparedLaunchTest {
 
   @org.junit.jupiter.api.Test
   void aStoppedWaitingShellDelaysTheNextCommandWithoutLosingIt() throws Exception {
-    EngineClient.Sandbox sb = start(Isolation.BWRAP);
-    sb.run("true");
-    awaitPrepared(sb);
+    EngineClient.Sandbox sb = startPrepared(Isolation.BWRAP);
     List<Long> parked = preparedShellsIn(pidNamespace(sb));
     assertThat(parked).hasSize(1);
     Process stop = new ProcessBuilder("kill", "-STOP", Long.toString(parked.get(0))).start();
@@ -345,9 +345,7 @@ class PreparedLaunchTest {
       value = Isolation.class,
       names = {"BWRAP", "UNSHARE"})
   void concurrentCommandsAllRun(Isolation isolation) throws Exception {
-    EngineClient.Sandbox sb = start(isolation);
-    sb.run("true");
-    awaitPrepared(sb);
+    EngineClient.Sandbox sb = startPrepared(isolation);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<CompletableFuture<EngineClient.RunResult>> runs = new ArrayList<>();
@@ -437,9 +435,7 @@ class PreparedLaunchTest {
       value = Isolation.class,
       names = {"BWRAP", "UNSHARE"})
   void stoppingTheSandboxLeavesNoPreparedLaunchBehind(Isolation isolation) throws Exception {
-    EngineClient.Sandbox sb = start(isolation);
-    sb.run("true");
-    awaitPrepared(sb);
+    EngineClient.Sandbox sb = startPrepared(isolation);
     String ns = pidNamespace(sb);
     List<Long> waiting = preparedShellsIn(ns);
     assertThat(waiting).as("the waiting shell, found on the host").hasSize(1);
