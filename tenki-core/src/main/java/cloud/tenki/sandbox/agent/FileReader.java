@@ -62,7 +62,12 @@ final class FileReader {
     Long total = eof ? (line - 1) + (size > 0 && lastByte != '\n' ? 1 : 0) : null;
     if (total != null && start > Math.max(total, 1)) {
       throw new ToolFailure(
-          path + " has only " + total + " lines; start_line " + start + " is past the end.");
+          path
+              + " has only "
+              + Messages.count(total, "line")
+              + "; start_line "
+              + start
+              + " is past the end.");
     }
     HeadTailBuffer.Rendered r =
         buf.render(
@@ -181,7 +186,10 @@ final class FileReader {
         path
             + (rangeGiven
                 ? ", bytes " + offset + "-" + (offset + span) + " of " + size
-                : " (" + Messages.size(size) + (lines == null ? "" : ", " + lines + " lines") + ")")
+                : " ("
+                    + Messages.size(size)
+                    + (lines == null ? "" : ", " + Messages.count(lines, "line"))
+                    + ")")
             + ":");
     return out.section("content", r.text());
   }

@@ -133,6 +133,11 @@ final class Messages {
     return (minutes / 60) + " h" + (minutes % 60 == 0 ? "" : " " + (minutes % 60) + " min");
   }
 
+  /** A count with its noun: "1 line", "0 lines", "12 lines". */
+  static String count(long n, String singular) {
+    return n + " " + singular + (n == 1 ? "" : "s");
+  }
+
   /** Bytes as a short human size: "512 bytes", "12.3 KiB", "64.0 MiB". */
   static String size(long bytes) {
     if (bytes < 1024) {

@@ -25,6 +25,13 @@ final class WriteTools {
     if (path.equals("/home/tenki")) {
       throw a.invalid("`path` must name a file, not /home/tenki itself");
     }
+    if (a.string("path").endsWith("/")) {
+      // the caller meant a folder; writing a file of that name would be a surprise
+      throw a.invalid(
+          "`path` ends with /, which names a folder; give the file's name, as in "
+              + path
+              + "/notes.txt (folders are created as needed)");
+    }
     byte[] content;
     if (a.string("encoding", "text").equals("base64")) {
       try {

@@ -59,4 +59,11 @@ class MessagesTest {
     assertThat(Messages.size(65536)).isEqualTo("64.0 KiB");
     assertThat(Messages.size(3L << 30)).isEqualTo("3.00 GiB");
   }
+
+  @Test
+  void countsAgreeWithTheirNumber() {
+    assertThat(Messages.count(1, "line")).isEqualTo("1 line");
+    assertThat(Messages.count(0, "line")).isEqualTo("0 lines");
+    assertThat(Messages.count(12, "line")).isEqualTo("12 lines");
+  }
 }

@@ -152,6 +152,11 @@ public interface FileBehaviour extends ToolkitContext {
     assertThat(h.error(key, "read_file", Map.of("path", "dir")).text()).contains("is a directory");
     assertThat(h.error(key, "write_file", Map.of("path", "dir", "content", "x")).text())
         .contains("/home/tenki/dir is a directory");
+    assertThat(h.error(key, "write_file", Map.of("path", "newdir/", "content", "x")).text())
+        .contains("`path` ends with /, which names a folder", "/home/tenki/newdir/notes.txt");
+    assertThat(h.error(key, "read_file", Map.of("path", "newdir")).text())
+        .as("nothing was written")
+        .contains("File not found: /home/tenki/newdir");
     assertThat(
             h.error(key, "edit_file", Map.of("path", "nope", "old_text", "a", "new_text", "b"))
                 .text())
@@ -180,6 +185,8 @@ public interface FileBehaviour extends ToolkitContext {
           .containsEntry("size_bytes", (long) text.length())
           .containsEntry("truncated", false);
     }
+    assertThat(h.ok(key, "read_file", Map.of("path", "README.md")).text())
+        .contains("/home/tenki/README.md (" + text.length() + " bytes, 1 line):");
     h.ok(key, "edit_file", Map.of("path", "chain.md", "old_text", "world", "new_text", "there"));
     assertThat(h.ok(key, "read_file", Map.of("path", "docs/notes.md")).structured())
         .containsEntry("content", text.replace("world", "there"));
