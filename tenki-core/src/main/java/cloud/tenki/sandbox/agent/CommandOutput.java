@@ -17,16 +17,20 @@ final class CommandOutput {
     sections(r, out.text(), out.truncated(), outFile, err.text(), err.truncated(), errFile);
   }
 
+  /** As above; binary lines are replaced by a marker (see {@link BinaryRuns}) and flag a cut. */
   static void sections(
       ResultBuilder r,
-      String out,
+      String rawOut,
       boolean outTruncated,
       String outFile,
-      String err,
+      String rawErr,
       boolean errTruncated,
       String errFile) {
+    String out = BinaryRuns.collapse(rawOut);
+    String err = BinaryRuns.collapse(rawErr);
     r.put("stdout", out).put("stderr", err);
-    r.put("stdout_truncated", outTruncated).put("stderr_truncated", errTruncated);
+    r.put("stdout_truncated", outTruncated || !out.equals(rawOut));
+    r.put("stderr_truncated", errTruncated || !err.equals(rawErr));
     r.put("stdout_file", outFile);
     r.put("stderr_file", errFile);
     if (!out.isEmpty()) {

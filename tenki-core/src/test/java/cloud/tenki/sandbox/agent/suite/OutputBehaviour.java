@@ -19,6 +19,30 @@ import org.junit.jupiter.api.Test;
 public interface OutputBehaviour extends ToolkitContext {
 
   @Test
+  default void binaryOutputIsAMarkerBetweenTheTextAroundIt() {
+    ToolkitHarness h = harness();
+    String key = key();
+    // every byte value 40 times (10 KiB, newlines included), between two lines of text
+    String command =
+        "printf 'before\\n'; python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 40)';"
+            + " printf '\\nafter \\033[1mbold\\033[0m caf\\351\\n'";
+    ToolResult r = h.ok(key, "run_command", sh(command));
+    String stdout = (String) r.structured().get("stdout");
+    assertThat(stdout)
+        .startsWith("before\n[binary data, about 10.")
+        .contains("KiB, not shown: pipe it through xxd or base64")
+        .endsWith("]\nafter \u001b[1mbold\u001b[0m caf\uFFFD\n")
+        .doesNotContain("\u0000");
+    assertThat(stdout.chars().filter(c -> c == 0xFFFD).count())
+        .as("only the legacy-encoded letter of the text line is a replacement character")
+        .isEqualTo(1);
+    assertThat(r.structured()).containsEntry("stdout_truncated", true);
+    assertThat(h.ok(key, "run_command", sh("printf 'plain\\n'")).structured())
+        .containsEntry("stdout", "plain\n")
+        .containsEntry("stdout_truncated", false);
+  }
+
+  @Test
   default void longOutputKeepsHeadAndTailAndSpillsTheWholeToAFile() {
     ToolkitHarness h = harness(b -> b.stdoutBudget(OutputBudget.ofChars(2_000)));
     String key = key();
