@@ -9,7 +9,7 @@ import cloud.tenki.proto.sandbox.v1.SandboxSessionDataPlaneServiceWriteFileReque
 import cloud.tenki.proto.sandbox.v1.WriteFileRequest;
 import com.google.protobuf.ByteString;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,18 +20,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class BlockingFilesTest {
 
+  @RegisterExtension final Engines engines = new Engines();
   private LocalEngine engine;
   private EngineClient client;
-
-  @AfterEach
-  void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (engine != null) {
-      engine.close();
-    }
-  }
 
   /**
    * How many of the sandbox's processes are file helpers (the engine's scripts run as {@code
@@ -56,8 +47,8 @@ class BlockingFilesTest {
       value = Isolation.class,
       names = {"BWRAP", "UNSHARE"})
   void aCallerGivingUpOnAFifoEndsItsHelper(Isolation isolation) throws Exception {
-    engine = LocalEngine.builder().isolation(isolation).start();
-    client = new EngineClient(engine.endpoint(), "tk_test");
+    engine = engines.start(LocalEngine.builder().isolation(isolation));
+    client = engines.client(engine, "tk_test");
     EngineClient.Sandbox sb = client.create();
     assertThat(sb.run("mkfifo", "/home/tenki/trap").exit().getExitCode()).isZero();
     assertThatThrownBy(

@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,27 +25,18 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class ExhaustionTest {
 
+  @RegisterExtension final Engines engines = new Engines();
   private LocalEngine engine;
   private EngineClient client;
 
   private void start(Isolation isolation) {
     engine =
-        LocalEngine.builder()
-            .isolation(isolation)
-            .maxProcesses(128)
-            .diskCheckInterval(Duration.ofMillis(200))
-            .start();
-    client = new EngineClient(engine.endpoint(), "tk_test");
-  }
-
-  @AfterEach
-  void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (engine != null) {
-      engine.close();
-    }
+        engines.start(
+            LocalEngine.builder()
+                .isolation(isolation)
+                .maxProcesses(128)
+                .diskCheckInterval(Duration.ofMillis(200)));
+    client = engines.client(engine, "tk_test");
   }
 
   private static void neighbourWorks(EngineClient.Sandbox neighbour) throws Exception {
@@ -238,8 +229,10 @@ class ExhaustionTest {
       value = Isolation.class,
       names = {"BWRAP", "UNSHARE"})
   void rlimitsContainRunawaysWithoutCgroups(Isolation isolation) throws Exception {
-    engine = LocalEngine.builder().isolation(isolation).maxProcesses(64).useCgroups(false).start();
-    client = new EngineClient(engine.endpoint(), "tk_test");
+    engine =
+        engines.start(
+            LocalEngine.builder().isolation(isolation).maxProcesses(64).useCgroups(false));
+    client = engines.client(engine, "tk_test");
     assertThat(engine.limitsMechanism()).isEqualTo("rlimit");
     EngineClient.Sandbox bomb = client.create(CreateSessionRequest.newBuilder().setMemoryMb(256));
     EngineClient.Sandbox neighbour = client.create();

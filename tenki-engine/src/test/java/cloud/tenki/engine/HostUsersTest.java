@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -17,18 +17,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class HostUsersTest {
 
+  @RegisterExtension final Engines engines = new Engines();
   private LocalEngine engine;
   private EngineClient client;
-
-  @AfterEach
-  void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (engine != null) {
-      engine.close();
-    }
-  }
 
   /** Runs {@code cat path} on the host as the unprivileged user nobody (65534). */
   private static String readAsNobody(Path path) throws Exception {
@@ -54,8 +45,8 @@ class HostUsersTest {
   void anotherHostUserCannotReadSandboxFiles(Isolation isolation) throws Exception {
     assumeTrue(
         "root".equals(System.getProperty("user.name")), "needs a root engine to switch users");
-    engine = LocalEngine.builder().isolation(isolation).start();
-    client = new EngineClient(engine.endpoint(), "tk_test");
+    engine = engines.start(LocalEngine.builder().isolation(isolation));
+    client = engines.client(engine, "tk_test");
     EngineClient.Sandbox sb = client.create();
     sb.write("/home/tenki/notes.txt", "agent secret");
     sb.run("/bin/sh", "-c", "echo tmp secret > /tmp/t.txt");

@@ -3,7 +3,7 @@ package cloud.tenki.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.tenki.proto.sandbox.v1.RunStart;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -17,22 +17,13 @@ class LoginShellTest {
   private static final String DEFAULT_PATH =
       "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+  @RegisterExtension final Engines engines = new Engines();
   private LocalEngine engine;
   private EngineClient client;
 
-  @AfterEach
-  void stop() throws Exception {
-    if (client != null) {
-      client.close();
-    }
-    if (engine != null) {
-      engine.close();
-    }
-  }
-
   private EngineClient.Sandbox sandbox(Isolation isolation) {
-    engine = LocalEngine.builder().isolation(isolation).start();
-    client = new EngineClient(engine.endpoint(), "tk_test");
+    engine = engines.start(LocalEngine.builder().isolation(isolation));
+    client = engines.client(engine, "tk_test");
     return client.create();
   }
 

@@ -3,7 +3,7 @@ package cloud.tenki.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.tenki.proto.sandbox.v1.CreateSessionRequest;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -17,24 +17,15 @@ class MemoryFilesystemTest {
   private static final int MEMORY_MB = 96;
   private static final long LIMIT = MEMORY_MB * 1024L * 1024L;
 
+  @RegisterExtension final Engines engines = new Engines();
   private LocalEngine engine;
   private EngineClient client;
-
-  @AfterEach
-  void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (engine != null) {
-      engine.close();
-    }
-  }
 
   @ParameterizedTest
   @CsvSource({"BWRAP,true", "BWRAP,false", "UNSHARE,true", "UNSHARE,false"})
   void tmpfsWritesStayWithinTheMemoryLimit(Isolation isolation, boolean cgroups) throws Exception {
-    engine = LocalEngine.builder().isolation(isolation).useCgroups(cgroups).start();
-    client = new EngineClient(engine.endpoint(), "tk_test");
+    engine = engines.start(LocalEngine.builder().isolation(isolation).useCgroups(cgroups));
+    client = engines.client(engine, "tk_test");
     EngineClient.Sandbox sb =
         client.create(CreateSessionRequest.newBuilder().setMemoryMb(MEMORY_MB));
     // four times the limit into each memory-backed place the sandbox can write; each writer may

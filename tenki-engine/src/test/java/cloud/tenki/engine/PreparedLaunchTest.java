@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,22 +35,13 @@ class PreparedLaunchTest {
       "line one\nline 'two' \"quoted\" back\\slash \\n $(id) `id` ;*\n  lead and trail  \n"
           + "ünïcødé ✓ 日本\n";
 
+  @RegisterExtension final Engines engines = new Engines();
   private LocalEngine engine;
   private EngineClient client;
 
-  @AfterEach
-  void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (engine != null) {
-      engine.close();
-    }
-  }
-
   private EngineClient.Sandbox start(Isolation isolation) {
-    engine = LocalEngine.builder().isolation(isolation).maxProcesses(64).start();
-    client = new EngineClient(engine.endpoint(), "tk_test");
+    engine = engines.start(LocalEngine.builder().isolation(isolation).maxProcesses(64));
+    client = engines.client(engine, "tk_test");
     return client.create();
   }
 
@@ -323,8 +314,8 @@ class PreparedLaunchTest {
       value = Isolation.class,
       names = {"BWRAP", "UNSHARE"})
   void aCommandRacingTheStopNeverShowsHostPaths(Isolation isolation) throws Exception {
-    engine = LocalEngine.builder().isolation(isolation).maxProcesses(64).start();
-    client = new EngineClient(engine.endpoint(), "tk_test");
+    engine = engines.start(LocalEngine.builder().isolation(isolation).maxProcesses(64));
+    client = engines.client(engine, "tk_test");
     for (int round = 0; round < 6; round++) {
       EngineClient.Sandbox sb = client.create();
       sb.run("true"); // the next launch is being prepared from here on
@@ -453,8 +444,8 @@ class PreparedLaunchTest {
       names = {"BWRAP", "UNSHARE"})
   void stoppingWhileALaunchIsBeingPreparedLeavesNothingBehind(Isolation isolation)
       throws Exception {
-    engine = LocalEngine.builder().isolation(isolation).start();
-    client = new EngineClient(engine.endpoint(), "tk_test");
+    engine = engines.start(LocalEngine.builder().isolation(isolation));
+    client = engines.client(engine, "tk_test");
     for (int round = 0; round < 5; round++) {
       EngineClient.Sandbox sb = client.create();
       long init = sandbox(sb).init().targetPid();
