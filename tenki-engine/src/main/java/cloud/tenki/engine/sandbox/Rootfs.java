@@ -11,7 +11,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The directory that becomes a sandbox's {@code /}: a private writable tree with {@code
@@ -214,42 +213,6 @@ public final class Rootfs {
   public static void chown(Path path, int owner) throws IOException {
     Files.setAttribute(path, "unix:uid", owner, LinkOption.NOFOLLOW_LINKS);
     Files.setAttribute(path, "unix:gid", owner, LinkOption.NOFOLLOW_LINKS);
-  }
-
-  /**
-   * Bytes held by the tree (allocated blocks, so sparse files count what they use), never following
-   * symlinks. Safe while the sandbox runs: it only reads attributes.
-   */
-  public static long usedBytes(Path root) {
-    AtomicLong total = new AtomicLong();
-    try {
-      Files.walkFileTree(
-          root,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              total.addAndGet(allocated(file, attrs));
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) {
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      // a tree being changed underneath is normal; report what was seen
-    }
-    return total.get();
-  }
-
-  private static long allocated(Path file, BasicFileAttributes attrs) {
-    try {
-      Object blocks = Files.getAttribute(file, "unix:blocks", LinkOption.NOFOLLOW_LINKS);
-      return ((Long) blocks) * 512L;
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-      return attrs.size();
-    }
   }
 
   /** Deletes the tree without following symlinks. Call only when no sandbox process is alive. */

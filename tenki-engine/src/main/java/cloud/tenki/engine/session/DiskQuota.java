@@ -1,6 +1,6 @@
 package cloud.tenki.engine.session;
 
-import cloud.tenki.engine.sandbox.Rootfs;
+import cloud.tenki.engine.sandbox.DiskUsage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +18,7 @@ final class DiskQuota {
 
   static void check(Session s) {
     long quota = s.record.diskSizeGb * 1024L * 1024L * 1024L;
-    long used = Rootfs.usedBytes(s.sandbox.rootfs());
+    long used = DiskUsage.allocatedBytes(s.sandbox.rootfs());
     boolean over = used > quota;
     boolean was = s.overDiskQuota();
     s.overDiskQuota(over);
