@@ -94,6 +94,10 @@ public final class HostSystem {
    */
   public static long childNear(long parent) {
     for (long pid = parent + 1; pid <= parent + 16; pid++) {
+      // a pid that is free (the usual case for some of them) costs a stat, not an exception
+      if (!new java.io.File("/proc/" + pid).exists()) {
+        continue;
+      }
       try {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         // the ppid is the second field after the parenthesised command name
