@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * Side-by-side benchmark of the local engine against its baselines, measured in one run:
  * create-to-ready vs a bare {@code bwrap ... true}, {@code exec true} in a running sandbox vs the
  * same baseline and a plain fork/exec (also through the Java SDK, in home and in another working
- * directory), and the memory of 100 idle sandboxes.
+ * directory), the memory of 100 idle sandboxes, and the CPU an idle sandbox costs.
  *
  * <p>Args: {@code [createIterations] [execIterations] [idleSandboxes]}.
  */
@@ -115,6 +115,7 @@ public final class EngineBench {
         control.terminateSession(
             TerminateSessionRequest.newBuilder().setSessionId(sb.getSession().getId()).build());
         idleMemory(control, idle);
+        idleCpu(engine.endpoint(), engine.token());
       } finally {
         inproc.shutdownNow();
         h2c.shutdownNow();
@@ -327,6 +328,51 @@ public final class EngineBench {
         pss / 1048576.0 / n);
     for (CreateSessionResponse r : all) {
       terminate(c, r);
+    }
+  }
+
+  /**
+   * CPU this process (the engine and what it waits for, such as the disk-quota check) uses per
+   * second while one sandbox sits idle: empty, then holding 50,000 files (a project with its
+   * dependencies installed). The engine measures each sandbox's disk use every 2 seconds.
+   */
+  private static void idleCpu(String endpoint, String token) throws InterruptedException {
+    try (TenkiClient client = TenkiClient.builder().endpoint(endpoint).token(token).build();
+        Sandbox sb = client.sandboxes().create(CreateSandboxOptions.builder().build())) {
+      double empty = cpuShare(10);
+      sb.shell(
+              "mkdir -p deps && cd deps && for d in $(seq 1 50); do mkdir d$d && (cd d$d &&"
+                  + " touch $(seq -f f%04g 1 1000)); done")
+          .check();
+      double full = cpuShare(10);
+      System.out.printf(
+          Locale.ROOT,
+          "idle sandbox: %.1f%% of a core while empty, %.1f%% with 50,000 files%n",
+          empty * 100,
+          full * 100);
+    }
+  }
+
+  /** This process's CPU time (its own and its waited-for children's) over wall time. */
+  private static double cpuShare(int seconds) throws InterruptedException {
+    Thread.sleep(3000); // what started the measurement settles first
+    long c0 = cpuTicks();
+    long t0 = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    return (cpuTicks() - c0) / 100.0 / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private static long cpuTicks() {
+    try {
+      String stat = Files.readString(Path.of("/proc/self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // utime, stime, cutime, cstime in clock ticks (100 per second on Linux)
+      return Long.parseLong(f[11])
+          + Long.parseLong(f[12])
+          + Long.parseLong(f[13])
+          + Long.parseLong(f[14]);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
