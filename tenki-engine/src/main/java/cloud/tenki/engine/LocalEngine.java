@@ -136,7 +136,7 @@ public final class LocalEngine implements AutoCloseable {
             ServerInterceptors.intercept(
                 new DataPlaneService(sessions, timers).bindService(),
                 budget.interceptor(),
-                new DataPlaneAuth()));
+                new DataPlaneAuth(sessions.credentials())));
     InProcessServerBuilder ipb =
         InProcessServerBuilder.forName(inProcessName)
             .fallbackHandlerRegistry(Unserved.fallbackRegistry())

@@ -165,6 +165,8 @@ class ConnectMemoryBudgetTest {
             1L << 30,
             "Content-Type",
             "application/proto",
+            "Connect-Protocol-Version",
+            "1",
             "x-tenki-session-cert",
             sb.credential)) {
       // not a byte of the announced gigabyte is sent: the answer cannot wait for it
@@ -183,6 +185,8 @@ class ConnectMemoryBudgetTest {
             40L * MIB,
             "Content-Type",
             "application/proto",
+            "Connect-Protocol-Version",
+            "1",
             "x-tenki-session-cert",
             sb.credential)) {
       RawHttp.Reply reply = raw.reply();
@@ -200,6 +204,8 @@ class ConnectMemoryBudgetTest {
             -1,
             "Content-Type",
             "application/json",
+            "Connect-Protocol-Version",
+            "1",
             "x-tenki-session-cert",
             sb.credential)) {
       // JSON that never ends; charged five times over, 32 MiB of budget take about 6 MiB of it
@@ -240,6 +246,8 @@ class ConnectMemoryBudgetTest {
             message.length,
             "Content-Type",
             "application/proto",
+            "Connect-Protocol-Version",
+            "1",
             "x-tenki-session-cert",
             sb.credential);
     try {

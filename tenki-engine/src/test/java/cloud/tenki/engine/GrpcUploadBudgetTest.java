@@ -97,16 +97,18 @@ class GrpcUploadBudgetTest {
     awaitAllFree(engine.budget());
   }
 
-  @Test
-  void anUploadAbortedMidMessageReturnsEverything() throws Exception {
+  /**
+   * Starts a gRPC WriteFile over HTTP/2 whose 5-byte prefix announces 12 MiB, sends its first MiB
+   * and then waits until {@code giveUp} opens, when the upload fails on the client's side.
+   */
+  private CompletableFuture<HttpResponse<Void>> stalledUpload(String cert, CountDownLatch giveUp)
+      throws Exception {
     HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
     // the first request upgrades the connection to HTTP/2; the upload then shares it
     h2.send(
         HttpRequest.newBuilder(URI.create(engine.endpoint() + "/")).build(),
         HttpResponse.BodyHandlers.discarding());
-    CountDownLatch giveUp = new CountDownLatch(1);
-    byte[] start =
-        ByteBuffer.allocate(5 + MIB).put((byte) 0).putInt(12 * MIB).array(); // 12 MiB announced
+    byte[] start = ByteBuffer.allocate(5 + MIB).put((byte) 0).putInt(12 * MIB).array();
     InputStream body =
         new SequenceInputStream(
             new ByteArrayInputStream(start),
@@ -121,17 +123,22 @@ class GrpcUploadBudgetTest {
                 throw new IOException("the client gave up");
               }
             });
-    CompletableFuture<HttpResponse<Void>> upload =
-        h2.sendAsync(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        engine.endpoint()
-                            + "/tenki.sandbox.v1.SandboxSessionDataPlaneService/WriteFile"))
-                .header("content-type", "application/grpc")
-                .header("x-tenki-session-cert", sb.credential)
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
-                .build(),
-            HttpResponse.BodyHandlers.discarding());
+    return h2.sendAsync(
+        HttpRequest.newBuilder(
+                URI.create(
+                    engine.endpoint()
+                        + "/tenki.sandbox.v1.SandboxSessionDataPlaneService/WriteFile"))
+            .header("content-type", "application/grpc")
+            .header("x-tenki-session-cert", cert)
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+            .build(),
+        HttpResponse.BodyHandlers.discarding());
+  }
+
+  @Test
+  void anUploadAbortedMidMessageReturnsEverything() throws Exception {
+    CountDownLatch giveUp = new CountDownLatch(1);
+    CompletableFuture<HttpResponse<Void>> upload = stalledUpload(sb.credential, giveUp);
     try {
       awaitCharged(engine.budget(), 24L * MIB);
     } finally {
@@ -139,6 +146,26 @@ class GrpcUploadBudgetTest {
     }
     awaitAllFree(engine.budget());
     upload.handle((r, t) -> null).get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anUploadWithoutALiveCredentialHoldsNothingWhileItStalls() throws Exception {
+    // gRPC over HTTP/1.1, where the refusal can be read while the body is still open
+    try (RawHttp raw =
+        new RawHttp(
+            engine.endpoint(),
+            "/tenki.sandbox.v1.SandboxSessionDataPlaneService/WriteFile",
+            5L + 12 * MIB,
+            "Content-Type",
+            "application/grpc",
+            "x-tenki-session-cert",
+            "tkc_made_up")) {
+      raw.send(ByteBuffer.allocate(5 + MIB).put((byte) 0).putInt(12 * MIB).array());
+      RawHttp.Reply refused = raw.reply();
+      assertThat(refused.head()).containsIgnoringCase("grpc-status: 16"); // UNAUTHENTICATED
+      // the client still holds its upload open: nothing of it may stay charged meanwhile
+      awaitAllFree(engine.budget());
+    }
   }
 
   @Test

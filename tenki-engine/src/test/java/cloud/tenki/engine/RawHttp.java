@@ -11,12 +11,13 @@ import java.util.Locale;
 
 /**
  * An HTTP/1.1 request written by hand on a socket, for requests no well-behaved client sends: a
- * body that never comes, one cut off half-way, one that never ends. Closing closes the socket.
+ * body that never comes, one cut off half-way, one that never ends, a reply read while the body is
+ * still open. Closing closes the socket.
  */
 final class RawHttp implements AutoCloseable {
 
-  /** A response: status and body. */
-  record Reply(int status, String body) {}
+  /** A response: status, head (status line and headers) and body. */
+  record Reply(int status, String head, String body) {}
 
   private final Socket socket;
   private final OutputStream out;
@@ -30,7 +31,6 @@ final class RawHttp implements AutoCloseable {
     StringBuilder head = new StringBuilder();
     head.append("POST ").append(path).append(" HTTP/1.1\r\n");
     head.append("Host: ").append(u.getHost()).append(':').append(u.getPort()).append("\r\n");
-    head.append("Connect-Protocol-Version: 1\r\n");
     for (int i = 0; i < headers.length; i += 2) {
       head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
     }
@@ -81,7 +81,10 @@ final class RawHttp implements AutoCloseable {
         length = Integer.parseInt(l.substring(l.indexOf(':') + 1).trim());
       }
     }
-    return new Reply(status, new String(in.readNBytes(length), StandardCharsets.UTF_8));
+    return new Reply(
+        status,
+        head.toString(StandardCharsets.ISO_8859_1),
+        new String(in.readNBytes(length), StandardCharsets.UTF_8));
   }
 
   @Override
