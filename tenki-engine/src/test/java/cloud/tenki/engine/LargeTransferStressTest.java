@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
  * either succeeds with the right content or is refused with RESOURCE_EXHAUSTED; the engine never
  * runs out of memory and still answers afterwards.
  */
-@Timeout(120)
+@Timeout(100)
 class LargeTransferStressTest {
 
   private static final int SIZE = 40 * 1024 * 1024;
@@ -86,7 +86,7 @@ class LargeTransferStressTest {
       var stub =
           SandboxSessionDataPlaneServiceGrpc.newBlockingStub(channels.get(i % CHANNELS))
               .withInterceptors(EngineClient.certInterceptor(sb.credential))
-              .withDeadlineAfter(90, TimeUnit.SECONDS);
+              .withDeadlineAfter(45, TimeUnit.SECONDS);
       boolean reader = i < READERS;
       String path = reader ? "big.bin" : "w-" + i + ".bin";
       calls.add(
@@ -127,7 +127,7 @@ class LargeTransferStressTest {
     int refused = 0;
     List<String> unexpected = new ArrayList<>();
     for (Future<Outcome> f : calls) {
-      Outcome o = f.get(100, TimeUnit.SECONDS);
+      Outcome o = f.get(60, TimeUnit.SECONDS);
       if (o.status() == null) {
         succeeded++;
         String got = o.reader() ? o.sha() : sb.run("sha256sum", o.path()).out().split(" ")[0];
