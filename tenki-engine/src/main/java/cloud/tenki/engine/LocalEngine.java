@@ -1,5 +1,6 @@
 package cloud.tenki.engine;
 
+import cloud.tenki.engine.memory.MemoryBudget;
 import cloud.tenki.engine.net.HttpEndpoint;
 import cloud.tenki.engine.preview.PreviewRegistry;
 import cloud.tenki.engine.sandbox.Rootfs;
@@ -70,10 +71,17 @@ public final class LocalEngine implements AutoCloseable {
   private final String token;
   private final boolean deleteState;
   private final ScheduledExecutorService timers;
+  private final MemoryBudget budget;
   private volatile boolean closed;
 
   private LocalEngine(Builder b, EngineSettings settings, boolean deleteState) throws IOException {
     this.settings = settings;
+    this.budget =
+        new MemoryBudget(
+            b.memoryBudget > 0
+                ? b.memoryBudget
+                : MemoryBudget.defaultCapacity(Runtime.getRuntime().maxMemory()),
+            b.memoryBudgetWait);
     this.deleteState = deleteState;
     this.token = b.token;
     this.inProcessName = "tenki-engine-" + HexFormat.of().formatHex(random(8));
@@ -124,8 +132,11 @@ public final class LocalEngine implements AutoCloseable {
                     new ControlPlaneService(sessions, () -> endpointHolder[0], previews, volumes)
                         .bindService()),
                 auth),
+            // the credential check runs first, so only authenticated calls get an account
             ServerInterceptors.intercept(
-                new DataPlaneService(sessions, timers).bindService(), new DataPlaneAuth()));
+                new DataPlaneService(sessions, timers).bindService(),
+                budget.interceptor(),
+                new DataPlaneAuth(sessions.credentials())));
     InProcessServerBuilder ipb =
         InProcessServerBuilder.forName(inProcessName)
             .fallbackHandlerRegistry(Unserved.fallbackRegistry())
@@ -151,6 +162,7 @@ public final class LocalEngine implements AutoCloseable {
       sshServer.close();
       bridge.shutdownNow();
       inProcess.shutdownNow();
+      budget.close();
       sessions.close();
       timers.shutdownNow();
       throw e;
@@ -175,6 +187,7 @@ public final class LocalEngine implements AutoCloseable {
         bridge,
         services,
         MAX_MESSAGE,
+        budget,
         auth::check,
         sshServer,
         previews::urlOfSlug,
@@ -251,6 +264,19 @@ public final class LocalEngine implements AutoCloseable {
     return token != null ? token : "tk_local";
   }
 
+  /**
+   * The bytes of heap that large transfers (whole-file reads and writes, large request bodies) may
+   * hold at once; beyond it calls wait briefly, then fail with RESOURCE_EXHAUSTED.
+   */
+  public long memoryBudget() {
+    return budget.capacity();
+  }
+
+  /** The budget itself (tests watch what is free). */
+  MemoryBudget budget() {
+    return budget;
+  }
+
   /** The sessions of this engine (tests reach sandboxes through them). */
   SessionManager sessions() {
     return sessions;
@@ -288,6 +314,7 @@ public final class LocalEngine implements AutoCloseable {
     previews.close();
     bridge.shutdownNow();
     inProcess.shutdownNow();
+    budget.close();
     sessions.close();
     timers.shutdownNow();
     if (deleteState) {
@@ -348,6 +375,8 @@ public final class LocalEngine implements AutoCloseable {
     Duration diskCheckInterval = Duration.ofSeconds(2);
     boolean outbound = true;
     int maxRunningSessions = 256;
+    long memoryBudget;
+    Duration memoryBudgetWait = MemoryBudget.DEFAULT_WAIT;
 
     private Builder() {}
 
@@ -516,6 +545,32 @@ public final class LocalEngine implements AutoCloseable {
         throw new IllegalArgumentException("maxRunningSessions must be at least 1");
       }
       this.maxRunningSessions = max;
+      return this;
+    }
+
+    /**
+     * Bytes of heap that large transfers may hold at once, in the whole engine: whole-file ReadFile
+     * replies and request messages or bodies of 1 MiB or more, each counted with the copies its
+     * path holds. A call that finds no room waits up to 5 s for other transfers to finish, then
+     * fails with RESOURCE_EXHAUSTED; one that needs more than the whole budget fails at once.
+     * Default: half the JVM's maximum heap, and at least 128 MiB (so any single call the engine
+     * accepts fits). At least 1 MiB.
+     */
+    public Builder memoryBudget(long bytes) {
+      if (bytes < MemoryBudget.LARGE) {
+        throw new IllegalArgumentException(
+            "memoryBudget must be at least " + MemoryBudget.LARGE + " bytes (1 MiB)");
+      }
+      this.memoryBudget = bytes;
+      return this;
+    }
+
+    /** How long a large transfer waits for room in the memory budget; default 5 s. */
+    Builder memoryBudgetWait(Duration d) {
+      if (d == null || d.isNegative()) {
+        throw new IllegalArgumentException("memoryBudgetWait must not be negative");
+      }
+      this.memoryBudgetWait = d;
       return this;
     }
 

@@ -35,4 +35,20 @@ class EngineMainTest {
   void rejectsAnUnknownIsolation() {
     assertThat(run(Map.of(), "--isolation", "chroot", "--port", "0")).isEqualTo(2);
   }
+
+  @Test
+  void refusesAMemoryBudgetUnderOneMib() {
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      assertThat(run(Map.of(), "--memory-budget-mb", "0", "--port", "0")).isEqualTo(2);
+      assertThat(run(Map.of(), "--memory-budget-mb", "lots", "--port", "0")).isEqualTo(2);
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--memory-budget-mb must be at least 1")
+        .contains("'--memory-budget-mb'");
+  }
 }

@@ -101,6 +101,14 @@ public final class EngineMain implements Callable<Integer> {
       description = "Data-plane credential lifetime, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration credentialTtl = Duration.ofHours(1);
 
+  @Option(
+      names = "--memory-budget-mb",
+      description =
+          "Heap in MiB that large transfers (whole-file reads and writes, request bodies of 1 MiB"
+              + " or more) may hold at once; beyond it calls wait up to 5 s, then fail with"
+              + " RESOURCE_EXHAUSTED (default: half the JVM's maximum heap, at least 128).")
+  Integer memoryBudgetMb;
+
   private final Map<String, String> env;
   private final CountDownLatch stop = new CountDownLatch(1);
 
@@ -135,10 +143,25 @@ public final class EngineMain implements Callable<Integer> {
       dir = fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : defaultStateDir();
     }
     String t = token != null ? token : env.get(ENV_TOKEN);
+    if (memoryBudgetMb != null && memoryBudgetMb < 1) {
+      System.err.println("tenki-engine: --memory-budget-mb must be at least 1");
+      return 2;
+    }
     LocalEngine engine;
     try {
+      LocalEngine.Builder builder = LocalEngine.builder();
+      if (memoryBudgetMb != null) {
+        builder.memoryBudget(memoryBudgetMb * 1024L * 1024L);
+        if (memoryBudgetMb * 1024L * 1024L > Runtime.getRuntime().maxMemory()) {
+          System.err.println(
+              "tenki-engine: warning: --memory-budget-mb "
+                  + memoryBudgetMb
+                  + " is more than the JVM's maximum heap; concurrent large transfers can exhaust"
+                  + " it");
+        }
+      }
       engine =
-          LocalEngine.builder()
+          builder
               .stateDir(dir)
               .isolation(Isolation.parse(isolation))
               .token(t)
@@ -177,7 +200,9 @@ public final class EngineMain implements Callable<Integer> {
             + engine.limitsMechanism()
             + ", state="
             + engine.stateDir()
-            + "); "
+            + ", memory budget="
+            + (engine.memoryBudget() >> 20)
+            + " MiB); "
             + (t == null ? "any bearer token is accepted on loopback" : "token required"));
     stop.await();
     return 0;

@@ -1,5 +1,7 @@
 package cloud.tenki.engine.net;
 
+import cloud.tenki.engine.memory.Account;
+import cloud.tenki.engine.memory.MemoryBudget;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
@@ -11,17 +13,18 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -32,8 +35,19 @@ import org.eclipse.jetty.util.Callback;
  * types and made on the engine's in-process server, so authentication, validation and errors are
  * exactly those of the gRPC path. Errors are Connect error JSON with the matching HTTP status;
  * response metadata becomes headers, trailing metadata {@code trailer-}-prefixed headers.
+ *
+ * <p>Memory: each call has a ticket {@link Account} of the engine's {@link MemoryBudget}, closed
+ * when the response was written (or could not be). A large body is read only once charged to it
+ * ({@link ConnectBody}), and the handler charges a large reply to it. JSON costs more copies than
+ * protobuf (text, parsed tree, base64 and message at once), and the account says so.
  */
 final class ConnectExchange extends ClientCall.Listener<byte[]> {
+
+  /** Copies of a large payload a protobuf call holds at once. */
+  static final int PROTO_COPIES = 2;
+
+  /** Copies of a large payload a JSON call holds at once. */
+  static final int JSON_COPIES = 5;
 
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
   private static final JsonFormat.Printer PRINTER =
@@ -76,7 +90,8 @@ final class ConnectExchange extends ClientCall.Listener<byte[]> {
       Request request,
       Response response,
       Callback done,
-      int maxMessage) {
+      int maxMessage,
+      MemoryBudget budget) {
     HttpFields h = request.getHeaders();
     boolean json = bare(h.get(HttpHeader.CONTENT_TYPE)).equals("application/json");
     String version = h.get("connect-protocol-version");
@@ -130,23 +145,40 @@ final class ConnectExchange extends ClientCall.Listener<byte[]> {
     }
     boolean gzip = "gzip".equalsIgnoreCase(h.get(HttpHeader.CONTENT_ENCODING));
     Metadata md = HeaderMetadata.fromHttp(h, "connect-");
-    ConnectExchange x = new ConnectExchange(entry, json, response, done);
+    Account account = budget.openTicket(json ? JSON_COPIES : PROTO_COPIES);
+    md.put(HeaderMetadata.TICKET, account.ticket());
+    Callback closing =
+        new Callback.Nested(done) {
+          @Override
+          public void completed() {
+            account.close();
+          }
+        };
+    ConnectExchange x = new ConnectExchange(entry, json, response, closing);
     CallOptions options = opts;
-    Content.Source.asByteArrayAsync(request, maxMessage)
+    ConnectBody body = ConnectBody.read(request, maxMessage, account);
+    request.addFailureListener(t -> body.abort());
+    body.result()
         .whenComplete(
-            (body, failure) -> {
+            (bytes, failure) -> {
               if (failure != null) {
-                error(
-                    response,
-                    done,
-                    Status.RESOURCE_EXHAUSTED.withDescription(
-                        "request body unreadable or larger than " + maxMessage + " bytes"),
-                    null,
-                    null);
+                error(response, closing, unreadable(failure, maxMessage), null, null);
                 return;
               }
-              x.call(channel, method, options, md, body, gzip, maxMessage, request);
+              x.call(channel, method, options, md, bytes, gzip, maxMessage, request, account);
             });
+  }
+
+  private static Status unreadable(Throwable failure, int maxMessage) {
+    Throwable t =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    if (t instanceof StatusRuntimeException s) {
+      return s.getStatus(); // the memory budget's answer
+    }
+    return Status.RESOURCE_EXHAUSTED.withDescription(
+        "request body unreadable or larger than " + maxMessage + " bytes");
   }
 
   private void call(
@@ -157,11 +189,15 @@ final class ConnectExchange extends ClientCall.Listener<byte[]> {
       byte[] body,
       boolean gzip,
       int maxMessage,
-      Request request) {
+      Request request,
+      Account account) {
     byte[] wire;
     try {
-      byte[] raw = gzip ? gunzip(body, maxMessage) : body;
+      byte[] raw = gzip ? gunzip(body, maxMessage, account) : body;
       wire = toWire(raw);
+    } catch (StatusRuntimeException e) {
+      error(response, done, e.getStatus(), null, null);
+      return;
     } catch (IOException | RuntimeException e) {
       error(
           response,
@@ -200,13 +236,26 @@ final class ConnectExchange extends ClientCall.Listener<byte[]> {
     return raw;
   }
 
-  private static byte[] gunzip(byte[] body, int max) throws IOException {
+  /** Inflates a body; past {@link MemoryBudget#LARGE} bytes it is charged as it grows. */
+  private static byte[] gunzip(byte[] body, int max, Account account) throws IOException {
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-      byte[] out = in.readNBytes(max + 1);
-      if (out.length > max) {
-        throw new IOException("too large");
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(8192);
+      byte[] b = new byte[8192];
+      long allowed = MemoryBudget.LARGE;
+      int n;
+      while ((n = in.read(b)) >= 0) {
+        out.write(b, 0, n);
+        if (out.size() > max) {
+          throw new IOException("too large");
+        }
+        if (out.size() >= allowed) {
+          if (account.tryCharge(allowed) == null) {
+            throw MemoryBudget.busy();
+          }
+          allowed *= 2;
+        }
       }
-      return out;
+      return out.toByteArray();
     }
   }
 

@@ -1,5 +1,6 @@
 package cloud.tenki.engine.net;
 
+import cloud.tenki.engine.memory.MemoryBudget;
 import io.grpc.Channel;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -26,15 +27,18 @@ final class FrontHandler extends Handler.Abstract {
   private final Request.Handler sshGateway;
   private final java.util.function.Function<String, String> previewBySlug;
   private final boolean tokenRequired;
+  private final MemoryBudget budget;
 
   FrontHandler(
       Channel channel,
       MethodTable methods,
       int maxMessage,
+      MemoryBudget budget,
       Request.Handler sshGateway,
       java.util.function.Function<String, String> previewBySlug,
       boolean tokenRequired) {
     this.tokenRequired = tokenRequired;
+    this.budget = budget;
     this.channel = channel;
     this.methods = methods;
     this.maxMessage = maxMessage;
@@ -96,12 +100,13 @@ final class FrontHandler extends Handler.Abstract {
         PlainResponses.write(response, callback, 415, "only protobuf gRPC is served");
         return true;
       }
-      GrpcExchange.serve(channel, method, request, response, callback, maxMessage);
+      GrpcExchange.serve(
+          channel, methods.find(method), method, request, response, callback, maxMessage, budget);
       return true;
     }
     if (ConnectExchange.isConnectUnary(contentType)) {
       ConnectExchange.serve(
-          channel, methods.find(method), method, request, response, callback, maxMessage);
+          channel, methods.find(method), method, request, response, callback, maxMessage, budget);
       return true;
     }
     PlainResponses.write(

@@ -1,5 +1,8 @@
 package cloud.tenki.engine.net;
 
+import cloud.tenki.engine.memory.Account;
+import cloud.tenki.engine.memory.Charge;
+import cloud.tenki.engine.memory.MemoryBudget;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -7,18 +10,17 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.IteratingCallback;
 
 /**
  * One gRPC call arriving over HTTP/2, bridged onto the engine's in-process server: request frames
@@ -28,38 +30,41 @@ import org.eclipse.jetty.util.IteratingCallback;
  * previous one was written to the network. Client cancellation (stream reset, disconnect) cancels
  * the in-process call, which cancels the handler's context.
  *
- * <p>Thread-safety: the request side runs on one reader at a time (Jetty demand callbacks); the
- * response side is serialised by an {@link IteratingCallback}. Listener callbacks never block.
+ * <p>Memory: the call has an {@link Account} of the engine's {@link MemoryBudget}, closed when the
+ * exchange completes however it ends. A large request message is read only once the account was
+ * charged for it (until then the body is not read: back-pressure), and stays charged until the
+ * handler asks for the next message (streaming requests) or the call ends. A unary call's account
+ * is also a ticket, so its handler charges a large reply to it; that charge lasts until the reply
+ * was written.
+ *
+ * <p>Thread-safety: the request side runs on one reader at a time (Jetty demand callbacks, or the
+ * continuation after a wait for room); the response side is serialised by its {@link
+ * GrpcReplyWriter}. Listener callbacks never block.
  */
 final class GrpcExchange extends ClientCall.Listener<byte[]> {
 
-  static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public java.io.InputStream stream(byte[] value) {
-          return new java.io.ByteArrayInputStream(value);
-        }
+  static final MethodDescriptor.Marshaller<byte[]> BYTES = RawBytes.MARSHALLER;
 
-        @Override
-        public byte[] parse(java.io.InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (java.io.IOException e) {
-            throw Status.INTERNAL.withCause(e).asRuntimeException();
-          }
-        }
-      };
+  /** Copies of a large message the bridge holds at once: its bytes here and the parsed message. */
+  static final int COPIES = 2;
 
   private final Request request;
-  private final Response response;
-  private final Callback done;
   private final GrpcFrames frames;
   private final ClientCall<byte[], byte[]> call;
+  private final Account account;
+  private final boolean requestStreams;
   private final AtomicBoolean readPaused = new AtomicBoolean();
-  private final AtomicBoolean finished = new AtomicBoolean();
-  private final ArrayDeque<Object> outbound = new ArrayDeque<>();
-  private final Pump pump = new Pump();
+  private final GrpcReplyWriter replies;
+  // charges of large messages sent to a streaming call and not yet asked past by its handler
+  private final List<Charge> inflight = new ArrayList<>(1);
   private volatile boolean closed;
+  // the status the client sees when the exchange itself ended the call (instead of CANCELLED)
+  private volatile Status failure;
+  // request side, one reader at a time: a chunk whose rest waits for room, and the charge for
+  // the large message that comes next
+  private Content.Chunk held;
+  private Charge admitted;
+  private volatile CompletableFuture<Charge> admission;
 
   private GrpcExchange(
       Channel channel,
@@ -68,32 +73,42 @@ final class GrpcExchange extends ClientCall.Listener<byte[]> {
       Request request,
       Response response,
       Callback done,
-      GrpcFrames frames) {
+      int maxMessage,
+      boolean gzip,
+      Account account,
+      boolean requestStreams) {
     this.request = request;
-    this.response = response;
-    this.done = done;
-    this.frames = frames;
+    this.account = account;
+    this.requestStreams = requestStreams;
+    // a compressed message is charged as it inflates, without waiting
+    this.frames = new GrpcFrames(maxMessage, gzip, more -> account.tryCharge(more) != null);
     MethodDescriptor<byte[], byte[]> md =
         MethodDescriptor.newBuilder(BYTES, BYTES)
             .setType(MethodDescriptor.MethodType.UNKNOWN)
             .setFullMethodName(method)
             .build();
-    this.call = channel.newCall(md, options);
+    ClientCall<byte[], byte[]> c = channel.newCall(md, options);
+    this.call = c;
+    this.replies =
+        new GrpcReplyWriter(
+            response, done, () -> c.request(1), t -> cancel("response could not be written", t));
   }
 
   /** Starts bridging; the exchange completes {@code done} when the response is fully written. */
   static void serve(
       Channel channel,
+      MethodTable.Entry entry,
       String method,
       Request request,
       Response response,
       Callback done,
-      int maxMessage) {
+      int maxMessage,
+      MemoryBudget budget) {
     HttpFields h = request.getHeaders();
     String encoding = h.get("grpc-encoding");
     boolean gzip = "gzip".equalsIgnoreCase(encoding);
     if (encoding != null && !gzip && !"identity".equalsIgnoreCase(encoding)) {
-      trailersOnly(
+      GrpcReplyWriter.trailersOnly(
           response,
           done,
           Status.UNIMPLEMENTED.withDescription("grpc-encoding " + encoding + " is not supported"));
@@ -104,16 +119,34 @@ final class GrpcExchange extends ClientCall.Listener<byte[]> {
     if (timeout != null) {
       long nanos = GrpcFrames.timeoutNanos(timeout);
       if (nanos < 0) {
-        trailersOnly(
+        GrpcReplyWriter.trailersOnly(
             response, done, Status.INTERNAL.withDescription("malformed grpc-timeout " + timeout));
         return;
       }
       opts = opts.withDeadlineAfter(nanos, TimeUnit.NANOSECONDS);
     }
+    MethodDescriptor.MethodType type = entry == null ? null : entry.type();
+    boolean streams =
+        type == MethodDescriptor.MethodType.CLIENT_STREAMING
+            || type == MethodDescriptor.MethodType.BIDI_STREAMING;
+    // only a unary handler charges its reply, so only a unary call needs a findable ticket
+    Account account =
+        entry != null && entry.unary() ? budget.openTicket(COPIES) : budget.open(COPIES);
+    Metadata md = HeaderMetadata.fromHttp(h);
+    if (account.ticket() != null) {
+      md.put(HeaderMetadata.TICKET, account.ticket());
+    }
+    Callback closing =
+        new Callback.Nested(done) {
+          @Override
+          public void completed() {
+            account.close();
+          }
+        };
     GrpcExchange x =
         new GrpcExchange(
-            channel, method, opts, request, response, done, new GrpcFrames(maxMessage, gzip));
-    x.start(HeaderMetadata.fromHttp(h));
+            channel, method, opts, request, response, closing, maxMessage, gzip, account, streams);
+    x.start(md);
   }
 
   private void start(Metadata headers) {
@@ -127,7 +160,11 @@ final class GrpcExchange extends ClientCall.Listener<byte[]> {
 
   private void readMore() {
     while (!closed) {
-      Content.Chunk chunk = request.read();
+      Content.Chunk chunk = held;
+      held = null;
+      if (chunk == null) {
+        chunk = request.read();
+      }
       if (chunk == null) {
         request.demand(this::readMore);
         return;
@@ -141,13 +178,27 @@ final class GrpcExchange extends ClientCall.Listener<byte[]> {
         messages = frames.feed(chunk.getByteBuffer());
       } catch (StatusRuntimeException e) {
         chunk.release();
-        call.cancel(e.getStatus().getDescription(), e);
+        fail(e.getStatus());
+        return;
+      }
+      for (byte[] m : messages) {
+        send(m);
+      }
+      int wanted = frames.awaitingRoom();
+      if (wanted >= 0) {
+        held = chunk;
+        CompletableFuture<Charge> f = account.chargeLater(wanted);
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+          admit(f.join());
+          continue;
+        }
+        awaitRoom(f);
         return;
       }
       boolean last = chunk.isLast();
       chunk.release();
-      for (byte[] m : messages) {
-        call.sendMessage(m);
+      if (requestStreams && call.isReady()) {
+        releaseInflight();
       }
       if (last) {
         if (!frames.atBoundary()) {
@@ -167,8 +218,60 @@ final class GrpcExchange extends ClientCall.Listener<byte[]> {
     }
   }
 
+  private void send(byte[] message) {
+    Charge c = admitted;
+    admitted = null;
+    if (c != null && requestStreams) {
+      synchronized (inflight) {
+        inflight.add(c);
+      }
+    }
+    call.sendMessage(message);
+  }
+
+  private void admit(Charge c) {
+    admitted = c;
+    frames.admit();
+  }
+
+  /** Reads nothing more until the account was charged for the awaited message (or that failed). */
+  private void awaitRoom(CompletableFuture<Charge> f) {
+    admission = f;
+    if (closed) {
+      f.completeExceptionally(Status.CANCELLED.asRuntimeException());
+    }
+    Executor executor = request.getComponents().getExecutor();
+    f.whenComplete((c, t) -> executor.execute(() -> roomDecided(c, t)));
+  }
+
+  private void roomDecided(Charge c, Throwable t) {
+    admission = null;
+    if (t != null || closed) {
+      // a charge granted anyway stays on the account, which closes with the exchange
+      held.release();
+      held = null;
+      if (!closed) {
+        fail(Status.fromThrowable(t));
+      }
+      return;
+    }
+    admit(c);
+    readMore();
+  }
+
+  /** The handler asked for more: the messages it had are consumed. */
+  private void releaseInflight() {
+    synchronized (inflight) {
+      inflight.forEach(Charge::release);
+      inflight.clear();
+    }
+  }
+
   @Override
   public void onReady() {
+    if (requestStreams && call.isReady()) {
+      releaseInflight();
+    }
     if (readPaused.compareAndSet(true, false)) {
       request.demand(this::readMore);
     }
@@ -176,125 +279,40 @@ final class GrpcExchange extends ClientCall.Listener<byte[]> {
 
   private void cancel(String why, Throwable cause) {
     closed = true;
+    CompletableFuture<Charge> waiting = admission;
+    if (waiting != null) {
+      waiting.completeExceptionally(Status.CANCELLED.asRuntimeException());
+    }
     call.cancel(why, cause);
+  }
+
+  /** Ends the call with {@code status} for the client (the in-process call is cancelled). */
+  private void fail(Status status) {
+    failure = status;
+    cancel(status.getDescription(), null);
   }
 
   // ---- response side ------------------------------------------------------------------------
 
   @Override
   public void onHeaders(Metadata headers) {
-    enqueue(headers);
+    replies.headers(headers);
   }
 
   @Override
   public void onMessage(byte[] message) {
-    enqueue(message);
+    replies.message(message);
   }
 
   @Override
   public void onClose(Status status, Metadata trailers) {
     closed = true;
-    enqueue(new Close(status, trailers));
-  }
-
-  private void enqueue(Object item) {
-    synchronized (outbound) {
-      outbound.add(item);
+    CompletableFuture<Charge> waiting = admission;
+    if (waiting != null) {
+      waiting.completeExceptionally(Status.CANCELLED.asRuntimeException());
     }
-    pump.iterate();
-  }
-
-  private record Close(Status status, Metadata trailers) {}
-
-  private boolean headersSent;
-  // filled when the call closes; Jetty captures the supplier when it commits the headers
-  private final HttpFields.Mutable trailers = HttpFields.build();
-
-  private void sendHeaders(Metadata md) {
-    response.setStatus(200);
-    HttpFields.Mutable h = response.getHeaders();
-    h.put(HttpHeader.CONTENT_TYPE, "application/grpc");
-    HeaderMetadata.toHttp(md, h, "");
-    response.setTrailersSupplier(() -> trailers);
-    headersSent = true;
-  }
-
-  private final class Pump extends IteratingCallback {
-    private boolean lastWritten;
-
-    @Override
-    protected Action process() {
-      while (true) {
-        if (lastWritten) {
-          return Action.SUCCEEDED;
-        }
-        Object item;
-        synchronized (outbound) {
-          item = outbound.poll();
-        }
-        if (item == null) {
-          return Action.IDLE;
-        }
-        if (item instanceof Metadata md) {
-          sendHeaders(md);
-        } else if (item instanceof byte[] message) {
-          if (!headersSent) {
-            sendHeaders(new Metadata());
-          }
-          response.write(false, GrpcFrames.frame(message), this);
-          call.request(1);
-          return Action.SCHEDULED;
-        } else if (item instanceof Close c) {
-          lastWritten = true;
-          if (!headersSent) {
-            writeTrailersOnly(c.status(), c.trailers());
-          } else {
-            statusFields(trailers, c.status());
-            HeaderMetadata.toHttp(c.trailers(), trailers, "");
-          }
-          response.write(true, ByteBuffer.allocate(0), this);
-          return Action.SCHEDULED;
-        }
-      }
-    }
-
-    private void writeTrailersOnly(Status status, Metadata trailers) {
-      response.setStatus(200);
-      HttpFields.Mutable h = response.getHeaders();
-      h.put(HttpHeader.CONTENT_TYPE, "application/grpc");
-      statusFields(h, status);
-      HeaderMetadata.toHttp(trailers, h, "");
-    }
-
-    @Override
-    protected void onCompleteSuccess() {
-      if (finished.compareAndSet(false, true)) {
-        done.succeeded();
-      }
-    }
-
-    @Override
-    protected void onCompleteFailure(Throwable cause) {
-      cancel("response could not be written", cause);
-      if (finished.compareAndSet(false, true)) {
-        done.failed(cause);
-      }
-    }
-  }
-
-  private static void statusFields(HttpFields.Mutable f, Status status) {
-    f.put("grpc-status", Integer.toString(status.getCode().value()));
-    if (status.getDescription() != null) {
-      f.put("grpc-message", HeaderMetadata.encodeMessage(status.getDescription()));
-    }
-  }
-
-  /** Answers a call with only a status (no messages), as gRPC's Trailers-Only form. */
-  static void trailersOnly(Response response, Callback done, Status status) {
-    response.setStatus(200);
-    HttpFields.Mutable h = response.getHeaders();
-    h.put(HttpHeader.CONTENT_TYPE, "application/grpc");
-    statusFields(h, status);
-    response.write(true, ByteBuffer.allocate(0), done);
+    Status reported =
+        failure != null && status.getCode() == Status.Code.CANCELLED ? failure : status;
+    replies.close(reported, trailers);
   }
 }

@@ -1,5 +1,6 @@
 package cloud.tenki.engine.net;
 
+import cloud.tenki.engine.memory.MemoryBudget;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,13 +13,22 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The gRPC length-prefixed message framing: a reader that turns a body arriving in arbitrary chunks
- * into whole messages, and the helpers around it (timeouts, frame headers). Not thread-safe; one
- * reader per request.
+ * into whole messages, and the helpers around it (timeouts, frame headers). A message of {@link
+ * MemoryBudget#LARGE} bytes or more is not read until its reader was told there is room for it
+ * ({@link #awaitingRoom()}, {@link #admit()}); the bytes after its header stay unread meanwhile.
+ * Not thread-safe; one reader per request.
  */
 final class GrpcFrames {
 
+  /** Agrees to a decompressed message growing by {@code more} bytes, or refuses (false). */
+  @FunctionalInterface
+  interface Growth {
+    boolean allow(long more);
+  }
+
   private final int maxMessage;
   private final boolean gzip;
+  private final Growth inflated;
   private final byte[] header = new byte[5];
   private int headerFill;
 
@@ -29,16 +39,33 @@ final class GrpcFrames {
   private int bodyLength;
   private int bodyFill;
   private boolean compressed;
+  private boolean awaiting;
 
-  GrpcFrames(int maxMessage, boolean gzip) {
+  GrpcFrames(int maxMessage, boolean gzip, Growth inflated) {
     this.maxMessage = maxMessage;
     this.gzip = gzip;
+    this.inflated = inflated;
+  }
+
+  /** The length of a large message whose header was read and that waits for room, or -1. */
+  int awaitingRoom() {
+    return awaiting ? bodyLength : -1;
+  }
+
+  /** There is room for the awaited message: its buffer is allocated whole, once. */
+  void admit() {
+    body = new byte[bodyLength];
+    bodyFill = 0;
+    awaiting = false;
   }
 
   /** Consumes {@code buf} and returns the messages it completed. */
   List<byte[]> feed(ByteBuffer buf) {
     List<byte[]> out = null;
     while (buf.hasRemaining()) {
+      if (awaiting) {
+        break;
+      }
       if (body == null) {
         int n = Math.min(5 - headerFill, buf.remaining());
         buf.get(header, headerFill, n);
@@ -57,11 +84,14 @@ final class GrpcFrames {
               .withDescription("message of " + len + " bytes exceeds the limit of " + maxMessage)
               .asRuntimeException();
         }
-        // the prefix is only a claim (and arrives before the call is authenticated): allocate
-        // for what arrives, not for what is announced
         bodyLength = (int) len;
-        body = new byte[Math.min(bodyLength, INITIAL_BODY)];
         bodyFill = 0;
+        if (bodyLength >= MemoryBudget.LARGE) {
+          awaiting = true;
+          break;
+        }
+        // a small message: allocate for what arrives, not for what the prefix claims
+        body = new byte[Math.min(bodyLength, INITIAL_BODY)];
       }
       int n = Math.min(bodyLength - bodyFill, buf.remaining());
       if (bodyFill + n > body.length) {
@@ -84,7 +114,7 @@ final class GrpcFrames {
 
   /** Whether the body ended between messages (a cut message is a protocol error). */
   boolean atBoundary() {
-    return body == null && headerFill == 0;
+    return body == null && !awaiting && headerFill == 0;
   }
 
   private byte[] inflate(byte[] data) {
@@ -96,6 +126,7 @@ final class GrpcFrames {
     try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(data))) {
       ByteArrayOutputStream o = new ByteArrayOutputStream(data.length * 2);
       byte[] b = new byte[8192];
+      long allowed = MemoryBudget.LARGE;
       int n;
       while ((n = in.read(b)) >= 0) {
         o.write(b, 0, n);
@@ -104,11 +135,25 @@ final class GrpcFrames {
               .withDescription("decompressed message exceeds the limit of " + maxMessage)
               .asRuntimeException();
         }
+        if (o.size() >= allowed) {
+          // charged as it grows, a doubling step at a time
+          if (!inflated.allow(allowed)) {
+            throw MemoryBudget.busy();
+          }
+          allowed *= 2;
+        }
       }
       return o.toByteArray();
     } catch (IOException e) {
       throw Status.INTERNAL.withDescription("corrupt gzip message").asRuntimeException();
     }
+  }
+
+  /** The 5-byte frame header of an uncompressed message of {@code length} bytes. */
+  static ByteBuffer header(int length) {
+    ByteBuffer b = ByteBuffer.allocate(5);
+    b.put((byte) 0).putInt(length).flip();
+    return b;
   }
 
   /** A message with its 5-byte frame header, ready to write. */

@@ -1,5 +1,6 @@
 package cloud.tenki.engine.net;
 
+import cloud.tenki.engine.memory.MemoryBudget;
 import io.grpc.Metadata;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -36,14 +37,24 @@ final class HeaderMetadata {
           "grpc-message",
           "grpc-status-details-bin");
 
+  /** The memory-budget ticket the endpoint adds to each unary call it makes (never a client's). */
+  static final Metadata.Key<String> TICKET =
+      Metadata.Key.of(MemoryBudget.TICKET_HEADER, Metadata.ASCII_STRING_MARSHALLER);
+
   private HeaderMetadata() {}
 
-  /** Request headers as metadata; names starting with one of {@code skipPrefixes} are left out. */
+  /**
+   * Request headers as metadata; names starting with one of {@code skipPrefixes} are left out, and
+   * so is the engine's own {@link MemoryBudget#TICKET_HEADER}, which a client must not choose.
+   */
   static Metadata fromHttp(HttpFields fields, String... skipPrefixes) {
     Metadata md = new Metadata();
     for (HttpField f : fields) {
       String name = f.getLowerCaseName();
-      if (name.startsWith(":") || TRANSPORT.contains(name) || skipped(name, skipPrefixes)) {
+      if (name.startsWith(":")
+          || TRANSPORT.contains(name)
+          || name.equals(MemoryBudget.TICKET_HEADER)
+          || skipped(name, skipPrefixes)) {
         continue;
       }
       String value = f.getValue();

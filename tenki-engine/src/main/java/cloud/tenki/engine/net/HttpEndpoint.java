@@ -1,5 +1,6 @@
 package cloud.tenki.engine.net;
 
+import cloud.tenki.engine.memory.MemoryBudget;
 import io.grpc.Channel;
 import io.grpc.Metadata;
 import io.grpc.ServerServiceDefinition;
@@ -34,6 +35,14 @@ public final class HttpEndpoint implements AutoCloseable {
   /** Stream resets (and other rate-limited HTTP/2 events) a connection may cause per second. */
   private static final int RESET_EVENTS_PER_SECOND = 20_000;
 
+  /**
+   * What a client may send on one connection before the engine reads it: 32 streams' worth of
+   * Jetty's 512 KiB stream window. A large message waiting for room in the memory budget is not
+   * read, and what it already sent counts against this window; with Jetty's 1 MiB default two such
+   * streams would hold up every other call on their connection until the wait ends.
+   */
+  private static final int SESSION_RECV_WINDOW = 16 * 1024 * 1024;
+
   private final Server server;
   private final ServerConnector connector;
 
@@ -47,6 +56,7 @@ public final class HttpEndpoint implements AutoCloseable {
    *
    * @param channel a channel to the engine's in-process server (every call is made on it)
    * @param services the services behind it (for Connect's message types)
+   * @param budget the engine's memory budget, charged for large request bodies and replies
    * @param auth checks the bearer credentials of WebSocket upgrades (null when accepted)
    * @param ssh the SSH side of the {@code /v1/ssh/*} gateway
    * @param previewBySlug a preview's URL by slug, or null (for {@code <slug>.localhost} redirects)
@@ -59,6 +69,7 @@ public final class HttpEndpoint implements AutoCloseable {
       Channel channel,
       List<ServerServiceDefinition> services,
       int maxMessageBytes,
+      MemoryBudget budget,
       Function<Metadata, Status> auth,
       SshBackend ssh,
       Function<String, String> previewBySlug,
@@ -80,6 +91,7 @@ public final class HttpEndpoint implements AutoCloseable {
     // that exits first); Jetty's rapid-reset guard (128 such events a second) would answer a busy
     // client with GOAWAY. The engine is local and authenticated: allow far more.
     h2c.setRateControlFactory(new WindowRateControl.Factory(RESET_EVENTS_PER_SECOND));
+    h2c.setInitialSessionRecvWindow(SESSION_RECV_WINDOW);
     ServerConnector connector = new ServerConnector(server, 1, 1, h1, h2c);
     connector.setHost(host);
     connector.setPort(port);
@@ -96,6 +108,7 @@ public final class HttpEndpoint implements AutoCloseable {
             channel,
             new MethodTable(services),
             maxMessageBytes,
+            budget,
             new SshWebSocketGateway(ws, auth, ssh),
             previewBySlug,
             tokenRequired));

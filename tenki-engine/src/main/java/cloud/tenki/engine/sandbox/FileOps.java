@@ -2,6 +2,7 @@ package cloud.tenki.engine.sandbox;
 
 import cloud.tenki.proto.sandbox.v1.ListEntry;
 import cloud.tenki.proto.sandbox.v1.StatResponse;
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayOutputStream;
@@ -37,6 +38,7 @@ public final class FileOps {
   private static final String LIST =
       "exec find \"$1/\" -mindepth 1 -maxdepth 1 -printf '%y\\t%s\\t%m\\t%T@\\t%f\\0'";
   private static final String READ = "exec head -c \"$2\" -- \"$1\"";
+  private static final String SIZE = "exec stat -L -c %s -- \"$1\"";
   private static final String READ_STREAM =
       "s=$(stat -L -c %s -- \"$1\") || exit 1\n"
           + "[ ! -d \"$1\" ] || { echo \"$1: Is a directory\" >&2; exit 1; }\n"
@@ -94,14 +96,14 @@ public final class FileOps {
 
   /** lstat semantics: a symlink is reported as one, with its target. */
   public StatResponse stat(String path) throws IOException {
-    Result r = run(STAT, List.of(path), null, 64 * 1024);
+    Result<byte[]> r = run(STAT, List.of(path), null, 64 * 1024);
     if (r.exit != 0) {
       if (r.err.contains("No such file or directory") || r.err.contains("Not a directory")) {
         return StatResponse.newBuilder().setExists(false).build();
       }
       throw error(r, path);
     }
-    String[] f = r.outText().split("\t", 5);
+    String[] f = text(r).split("\t", 5);
     return StatResponse.newBuilder()
         .setExists(true)
         .setIsDir(f[0].equals("d"))
@@ -115,12 +117,12 @@ public final class FileOps {
 
   /** Lists a directory (following a symlink to it), sorted by name. */
   public List<ListEntry> list(String path, boolean includeHidden) throws IOException {
-    Result r = run(LIST, List.of(path), null, 64L * 1024 * 1024);
+    Result<byte[]> r = run(LIST, List.of(path), null, 64L * 1024 * 1024);
     if (r.exit != 0) {
       throw error(r, path);
     }
     List<ListEntry> entries = new ArrayList<>();
-    for (String rec : r.outText().split("\0")) {
+    for (String rec : text(r).split("\0")) {
       if (rec.isEmpty()) {
         continue;
       }
@@ -141,24 +143,57 @@ public final class FileOps {
     return entries;
   }
 
-  /** Reads a whole file of at most {@code maxBytes}. */
-  public byte[] read(String path, int maxBytes) throws IOException {
-    Result r = run(READ, List.of(path, Integer.toString(maxBytes + 1)), null, maxBytes + 1L);
+  /**
+   * Reads a whole file of at most {@code maxBytes}. The first {@link WholeFileRead#FREE} bytes are
+   * read freely; a larger file's buffer is sized from the file's size and grows only after {@code
+   * room} agreed (it may block, or throw to end the read).
+   */
+  public ByteString read(String path, int maxBytes, WholeFileRead.Room room) throws IOException {
+    Process p = start(READ, List.of(path, Integer.toString(maxBytes + 1)));
+    WholeFileRead reading =
+        new WholeFileRead(maxBytes, room, () -> sizeHint(path), () -> tooLarge(maxBytes, path));
+    CompletableFuture<ByteString> out =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return reading.from(p.getInputStream());
+              } catch (RuntimeException e) {
+                kill(p); // the helper may be blocked on a full pipe
+                throw e;
+              }
+            },
+            IoThreads.POOL);
+    Result<ByteString> r = collect(p, null, out);
     if (r.exit != 0) {
       throw error(r, path);
     }
-    if (r.out.length > maxBytes) {
-      throw Status.FAILED_PRECONDITION
-          .withDescription(
-              "file is larger than " + maxBytes + " bytes; read it with ReadFileStream: " + path)
-          .asRuntimeException();
+    if (r.out.size() > maxBytes) {
+      throw tooLarge(maxBytes, path);
     }
     return r.out;
   }
 
-  /** Writes a whole file, creating parent directories. */
-  public void write(String path, byte[] content) throws IOException {
-    Result r = run(WRITE, List.of(path, "", "1", "0"), content, 4096);
+  private static StatusRuntimeException tooLarge(int maxBytes, String path) {
+    return Status.FAILED_PRECONDITION
+        .withDescription(
+            "file is larger than " + maxBytes + " bytes; read it with ReadFileStream: " + path)
+        .asRuntimeException();
+  }
+
+  /** The size of the file at {@code path} (following symlinks), or -1 when it cannot be told. */
+  private long sizeHint(String path) {
+    try {
+      Result<byte[]> r = run(SIZE, List.of(path), null, 64);
+      return r.exit == 0 ? Long.parseLong(text(r).trim()) : -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Writes a whole file, creating parent directories; the content goes straight to the helper. */
+  public void write(String path, ByteString content) throws IOException {
+    Process p = start(WRITE, List.of(path, "", "1", "0"));
+    Result<byte[]> r = collect(p, content::writeTo, readAsync(p.getInputStream(), 4096));
     if (r.exit != 0) {
       throw error(r, path);
     }
@@ -185,7 +220,7 @@ public final class FileOps {
 
   /** Waits for a streaming process and turns a failure into a status. */
   public void finish(Process p, String path) throws IOException {
-    Result r = collect(p, null, 0);
+    Result<byte[]> r = collect(p, null, CompletableFuture.completedFuture(new byte[0]));
     if (r.exit != 0) {
       throw error(r, path);
     }
@@ -194,20 +229,20 @@ public final class FileOps {
   /** Creates a directory; returns its modification time in ns. */
   public long mkdir(String path, int mode, boolean recursive) throws IOException {
     String m = Integer.toOctalString(mode == 0 ? 0755 : mode & 07777);
-    Result r = run(MKDIR, List.of(path, m, recursive ? "1" : "0"), null, 4096);
+    Result<byte[]> r = run(MKDIR, List.of(path, m, recursive ? "1" : "0"), null, 4096);
     if (r.exit != 0) {
       throw error(r, path);
     }
-    return nanos(r.outText().trim());
+    return nanos(text(r).trim());
   }
 
   /** Removes a path; returns how many entries went (0 when it did not exist). */
   public long remove(String path, boolean recursive) throws IOException {
-    Result r = run(REMOVE, List.of(path, recursive ? "1" : "0"), null, 4096);
+    Result<byte[]> r = run(REMOVE, List.of(path, recursive ? "1" : "0"), null, 4096);
     if (r.exit != 0) {
       throw error(r, path);
     }
-    return Long.parseLong(r.outText().trim());
+    return Long.parseLong(text(r).trim());
   }
 
   private Process start(String script, List<String> args) throws IOException {
@@ -217,20 +252,27 @@ public final class FileOps {
     return sandbox.exec(argv, "/", ENV);
   }
 
-  private Result run(String script, List<String> args, byte[] stdin, long maxOut)
+  private Result<byte[]> run(String script, List<String> args, byte[] stdin, long maxOut)
       throws IOException {
-    return collect(start(script, args), stdin, maxOut);
-  }
-
-  private static Result collect(Process p, byte[] stdin, long maxOut) throws IOException {
-    CompletableFuture<byte[]> err = readAsync(p.getErrorStream(), 4096);
+    Process p = start(script, args);
     CompletableFuture<byte[]> out =
         maxOut > 0
             ? readAsync(p.getInputStream(), maxOut)
             : CompletableFuture.completedFuture(new byte[0]);
+    return collect(p, stdin == null ? null : in -> in.write(stdin), out);
+  }
+
+  /** What a helper is fed on its stdin. */
+  private interface Stdin {
+    void writeTo(java.io.OutputStream in) throws IOException;
+  }
+
+  private static <T> Result<T> collect(Process p, Stdin stdin, CompletableFuture<T> out)
+      throws IOException {
+    CompletableFuture<byte[]> err = readAsync(p.getErrorStream(), 4096);
     try (var in = p.getOutputStream()) {
       if (stdin != null) {
-        in.write(stdin);
+        stdin.writeTo(in);
       }
     } catch (IOException e) {
       // the helper failed early; its stderr says why
@@ -249,7 +291,7 @@ public final class FileOps {
       if (ctx.isCancelled()) {
         throw Status.CANCELLED.withDescription("file operation cancelled").asRuntimeException();
       }
-      return new Result(p.exitValue(), out.get(), new String(err.get(), StandardCharsets.UTF_8));
+      return new Result<>(p.exitValue(), out.get(), new String(err.get(), StandardCharsets.UTF_8));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       kill(p);
@@ -323,7 +365,7 @@ public final class FileOps {
     return s.asRuntimeException();
   }
 
-  private static StatusRuntimeException error(Result r, String path) {
+  private static StatusRuntimeException error(Result<?> r, String path) {
     if (r.exit > 128 && r.err.isBlank()) {
       return Status.RESOURCE_EXHAUSTED
           .withDescription("file operation was killed (sandbox memory or process limit?)")
@@ -342,9 +384,9 @@ public final class FileOps {
     return Long.parseLong(t.substring(0, dot)) * 1_000_000_000L + Long.parseLong(frac);
   }
 
-  private record Result(int exit, byte[] out, String err) {
-    String outText() {
-      return new String(out, StandardCharsets.UTF_8);
-    }
+  private record Result<T>(int exit, T out, String err) {}
+
+  private static String text(Result<byte[]> r) {
+    return new String(r.out, StandardCharsets.UTF_8);
   }
 }

@@ -1,10 +1,14 @@
 package cloud.tenki.engine.service;
 
+import cloud.tenki.engine.memory.Account;
+import cloud.tenki.engine.memory.MemoryBudget;
 import cloud.tenki.engine.sandbox.FileOps;
+import cloud.tenki.engine.sandbox.WholeFileRead;
 import cloud.tenki.engine.session.Session;
 import cloud.tenki.engine.session.SessionManager;
 import cloud.tenki.proto.sandbox.v1.*;
 import com.google.protobuf.ByteString;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -92,12 +96,9 @@ public final class DataPlaneService
           ReadFileRequest r = req.getRequest();
           Session s = authorize(r.getSessionId());
           String path = FileOps.resolve(r.getPath());
-          byte[] content = s.files().read(path, MAX_WHOLE_FILE);
+          ByteString content = s.files().read(path, MAX_WHOLE_FILE, replyRoom());
           return SandboxSessionDataPlaneServiceReadFileResponse.newBuilder()
-              .setResponse(
-                  ReadFileResponse.newBuilder()
-                      .setPath(path)
-                      .setContent(ByteString.copyFrom(content)))
+              .setResponse(ReadFileResponse.newBuilder().setPath(path).setContent(content))
               .build();
         });
   }
@@ -113,12 +114,32 @@ public final class DataPlaneService
           Session s = authorize(r.getSessionId());
           requireDiskRoom(s);
           String path = FileOps.resolve(r.getPath());
-          s.files().write(path, r.getContent().toByteArray());
+          s.files().write(path, r.getContent());
           return SandboxSessionDataPlaneServiceWriteFileResponse.newBuilder()
               .setResponse(
                   WriteFileResponse.newBuilder().setPath(path).setSizeBytes(r.getContent().size()))
               .build();
         });
+  }
+
+  /**
+   * Room for a whole-file reply, charged to the call's memory account: it stays charged until the
+   * reply has left the engine (the account's owner closes it then), and a wait for room ends when
+   * the call is cancelled.
+   */
+  private static WholeFileRead.Room replyRoom() {
+    Account account = MemoryBudget.current();
+    if (account == null) {
+      return WholeFileRead.Room.ANY;
+    }
+    Context ctx = Context.current();
+    long[] charged = {0};
+    return bytes -> {
+      if (bytes > charged[0]) {
+        account.charge(bytes - charged[0], ctx);
+        charged[0] = bytes;
+      }
+    };
   }
 
   static void requireDiskRoom(Session s) {

@@ -47,6 +47,24 @@ public final class Credentials {
    * otherwise. The message never echoes the token.
    */
   public void check(String token, String sessionId) {
+    Entry e = live(token);
+    if (!e.sessionId().equals(sessionId)) {
+      throw Status.UNAUTHENTICATED
+          .withDescription("data-plane credential belongs to another session")
+          .asRuntimeException();
+    }
+  }
+
+  /**
+   * Checks that {@code token} is a live credential of some session, before the call has said which
+   * (its request has not been read yet); UNAUTHENTICATED otherwise, with the messages of {@link
+   * #check}.
+   */
+  public void checkLive(String token) {
+    live(token);
+  }
+
+  private Entry live(String token) {
     if (token == null || token.isEmpty()) {
       throw Status.UNAUTHENTICATED
           .withDescription("missing x-tenki-session-cert credential")
@@ -64,11 +82,7 @@ public final class Credentials {
           .withDescription("data-plane credential expired; mint a new one")
           .asRuntimeException();
     }
-    if (!e.sessionId().equals(sessionId)) {
-      throw Status.UNAUTHENTICATED
-          .withDescription("data-plane credential belongs to another session")
-          .asRuntimeException();
-    }
+    return e;
   }
 
   /** Invalidates every credential of a session (pause, terminate). */

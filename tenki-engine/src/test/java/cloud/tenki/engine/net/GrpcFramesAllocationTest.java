@@ -2,6 +2,7 @@ package cloud.tenki.engine.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cloud.tenki.engine.memory.MemoryBudget;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -29,8 +30,8 @@ class GrpcFramesAllocationTest {
   @Test
   void anAnnouncedLengthAllocatesNothingLikeIt() {
     // warm up: class loading and the first calls allocate on this thread too
-    new GrpcFrames(MAX, false).feed(GrpcFrames.frame(new byte[16]));
-    GrpcFrames frames = new GrpcFrames(MAX, false);
+    new GrpcFrames(MAX, false, bytes -> true).feed(GrpcFrames.frame(new byte[16]));
+    GrpcFrames frames = new GrpcFrames(MAX, false, bytes -> true);
     ByteBuffer claim = prefix(MAX - 1);
     ByteBuffer tenBytes = ByteBuffer.wrap(new byte[10]);
     // nothing but the parser between the two readings (assertion libraries allocate too)
@@ -46,7 +47,7 @@ class GrpcFramesAllocationTest {
 
   @Test
   void messagesArrivingInPiecesAreStillWhole() {
-    GrpcFrames frames = new GrpcFrames(MAX, false);
+    GrpcFrames frames = new GrpcFrames(MAX, false, bytes -> true);
     byte[] payload = new byte[300 * 1024 + 7];
     for (int i = 0; i < payload.length; i++) {
       payload[i] = (byte) (i * 31);
@@ -64,5 +65,28 @@ class GrpcFramesAllocationTest {
     assertThat(frames.atBoundary()).isTrue();
     // an empty message right after
     assertThat(frames.feed(prefix(0))).singleElement().satisfies(m -> assertThat(m).isEmpty());
+  }
+
+  @Test
+  void aLargeMessageIsNotReadBeforeThereIsRoomForItAndThenArrivesWhole() {
+    GrpcFrames frames = new GrpcFrames(MAX, false, bytes -> true);
+    byte[] payload = new byte[MemoryBudget.LARGE + 10];
+    for (int i = 0; i < payload.length; i++) {
+      payload[i] = (byte) (i * 13);
+    }
+    ByteBuffer all = GrpcFrames.frame(payload);
+    ByteBuffer small = GrpcFrames.frame(new byte[] {1, 2, 3});
+    ByteBuffer both = ByteBuffer.allocate(small.remaining() + all.remaining());
+    both.put(small).put(all).flip();
+    // the small message before it passes; the large one waits right after its header
+    assertThat(frames.feed(both)).singleElement().satisfies(m -> assertThat(m).hasSize(3));
+    assertThat(frames.awaitingRoom()).isEqualTo(payload.length);
+    assertThat(both.remaining()).isEqualTo(payload.length);
+    assertThat(frames.feed(both)).isEmpty();
+    assertThat(frames.atBoundary()).isFalse();
+    frames.admit();
+    assertThat(frames.awaitingRoom()).isEqualTo(-1);
+    assertThat(frames.feed(both)).singleElement().satisfies(m -> assertThat(m).isEqualTo(payload));
+    assertThat(frames.atBoundary()).isTrue();
   }
 }
