@@ -116,6 +116,33 @@ class GrpcMemoryBudgetTest {
   }
 
   @Test
+  void longListingsAreChargedAndHugeDirectoriesRefused() throws Exception {
+    // 10,000 names of 100 characters: about 1.3 MiB of listing, charged while the reply is built
+    // and sent; 20,000 of 250: about 5.5 MiB, whose entries would take more than the whole budget
+    var made =
+        sb.run(
+            "sh",
+            "-c",
+            "mkdir long wide huge && (cd long && seq -f '%0100g' 1 10000 | xargs touch)"
+                + " && (cd wide && seq -f '%0250g' 1 20000 | xargs touch)"
+                + " && (cd huge && seq 1 100001 | xargs touch)");
+    assertThat(made.code()).as(made.err()).isZero();
+    assertThat(sb.list("long", false)).hasSize(10_000);
+    awaitAllFree(engine.budget());
+    StatusRuntimeException wide =
+        catchThrowableOfType(StatusRuntimeException.class, () -> sb.list("wide", false));
+    assertThat(wide.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(wide.getStatus().getDescription()).contains("whole budget");
+    StatusRuntimeException huge =
+        catchThrowableOfType(StatusRuntimeException.class, () -> sb.list("huge", false));
+    assertThat(huge.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(huge.getStatus().getDescription())
+        .isEqualTo(
+            "/home/tenki/huge has too many entries to list in one reply (more than 100000, or"
+                + " over 16 MiB of names); list it with a command such as ls or find");
+  }
+
+  @Test
   void aCallLargerThanTheWholeBudgetFailsAtOnce() {
     StatusRuntimeException write =
         catchThrowableOfType(

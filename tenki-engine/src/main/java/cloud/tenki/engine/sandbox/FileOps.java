@@ -115,11 +115,40 @@ public final class FileOps {
         .build();
   }
 
-  /** Lists a directory (following a symlink to it), sorted by name. */
-  public List<ListEntry> list(String path, boolean includeHidden) throws IOException {
-    Result<byte[]> r = run(LIST, List.of(path), null, 64L * 1024 * 1024);
+  /** A listing longer than this ({@code find}'s output) is refused rather than held whole. */
+  public static final int MAX_LISTING_BYTES = 16 * 1024 * 1024;
+
+  /** A directory with more entries than this is refused: one reply would help nobody. */
+  public static final int MAX_LISTING_ENTRIES = 100_000;
+
+  /** Heap a listing takes per byte of {@code find}'s output: the text, the entries, the reply. */
+  private static final int LISTING_EXPANSION = 4;
+
+  /**
+   * Lists a directory (following a symlink to it), sorted by name. A listing of {@link
+   * WholeFileRead#FREE} bytes or more asks {@code room} for the heap its entries take first; one
+   * with more than {@link #MAX_LISTING_ENTRIES} entries or {@link #MAX_LISTING_BYTES} bytes is
+   * refused with RESOURCE_EXHAUSTED.
+   */
+  public List<ListEntry> list(String path, boolean includeHidden, WholeFileRead.Room room)
+      throws IOException {
+    Result<byte[]> r = run(LIST, List.of(path), null, MAX_LISTING_BYTES + 1L);
     if (r.exit != 0) {
       throw error(r, path);
+    }
+    if (r.out.length > MAX_LISTING_BYTES || records(r.out) > MAX_LISTING_ENTRIES) {
+      throw Status.RESOURCE_EXHAUSTED
+          .withDescription(
+              path
+                  + " has too many entries to list in one reply (more than "
+                  + MAX_LISTING_ENTRIES
+                  + ", or over "
+                  + (MAX_LISTING_BYTES >> 20)
+                  + " MiB of names); list it with a command such as ls or find")
+          .asRuntimeException();
+    }
+    if (r.out.length >= WholeFileRead.FREE) {
+      room.reserve((long) r.out.length * LISTING_EXPANSION);
     }
     List<ListEntry> entries = new ArrayList<>();
     for (String rec : text(r).split("\0")) {
@@ -385,6 +414,17 @@ public final class FileOps {
   }
 
   private record Result<T>(int exit, T out, String err) {}
+
+  /** How many NUL-ended records {@code bytes} holds. */
+  private static int records(byte[] bytes) {
+    int n = 0;
+    for (byte b : bytes) {
+      if (b == 0) {
+        n++;
+      }
+    }
+    return n;
+  }
 
   private static String text(Result<byte[]> r) {
     return new String(r.out, StandardCharsets.UTF_8);

@@ -79,7 +79,8 @@ public final class DataPlaneService
         () -> {
           ListRequest r = req.getRequest();
           Session s = authorize(r.getSessionId());
-          var entries = s.files().list(FileOps.resolve(r.getPath()), r.getIncludeHidden());
+          var entries =
+              s.files().list(FileOps.resolve(r.getPath()), r.getIncludeHidden(), replyRoom());
           return SandboxSessionDataPlaneServiceListResponse.newBuilder()
               .setResponse(ListResponse.newBuilder().addAllEntries(entries))
               .build();
@@ -123,9 +124,9 @@ public final class DataPlaneService
   }
 
   /**
-   * Room for a whole-file reply, charged to the call's memory account: it stays charged until the
-   * reply has left the engine (the account's owner closes it then), and a wait for room ends when
-   * the call is cancelled.
+   * Room for a large reply (a whole file, a long listing), charged to the call's memory account: it
+   * stays charged until the reply has left the engine (the account's owner closes it then), and a
+   * wait for room ends when the call is cancelled.
    */
   private static WholeFileRead.Room replyRoom() {
     Account account = MemoryBudget.current();
