@@ -41,6 +41,7 @@ class ConnectMemoryBudgetTest {
   private static final int MIB = 1024 * 1024;
   private static final String DATA = "/tenki.sandbox.v1.SandboxSessionDataPlaneService/";
 
+  private BudgetEngine fixture;
   private LocalEngine engine;
   private EngineClient client;
   private EngineClient.Sandbox sb;
@@ -49,33 +50,18 @@ class ConnectMemoryBudgetTest {
 
   @BeforeAll
   void start() throws Exception {
-    engine =
-        LocalEngine.builder()
-            .listen("127.0.0.1", 0)
-            .token("tk_budget")
-            .memoryBudget(32L * MIB)
-            .memoryBudgetWait(Duration.ofSeconds(1))
-            .start();
-    client = new EngineClient(engine.endpoint(), "tk_budget");
-    sb = client.create();
-    var r =
-        sb.run(
-            "sh",
-            "-c",
-            "head -c 4194304 /dev/urandom > f4 && head -c 12582912 /dev/urandom > f12"
-                + " && sha256sum f4");
-    assertThat(r.code()).as(r.err()).isZero();
-    sha4 = r.out().split(" ")[0];
+    fixture = BudgetEngine.start(Duration.ofSeconds(1));
+    engine = fixture.engine;
+    client = fixture.client;
+    sb = fixture.sb;
+    sha4 = fixture.sha4;
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   }
 
   @AfterAll
   void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (engine != null) {
-      engine.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 

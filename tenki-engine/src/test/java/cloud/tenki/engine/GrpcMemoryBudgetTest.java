@@ -38,6 +38,7 @@ class GrpcMemoryBudgetTest {
 
   private static final int WAIT = 1;
 
+  private BudgetEngine fixture;
   private LocalEngine engine;
   private EngineClient client;
   private EngineClient.Sandbox sb;
@@ -45,33 +46,17 @@ class GrpcMemoryBudgetTest {
 
   @BeforeAll
   void start() throws Exception {
-    engine =
-        LocalEngine.builder()
-            .listen("127.0.0.1", 0)
-            .token("tk_budget")
-            .memoryBudget(32L * MIB)
-            .memoryBudgetWait(Duration.ofSeconds(WAIT))
-            .start();
-    client = new EngineClient(engine.endpoint(), "tk_budget");
-    sb = client.create();
-    var r =
-        sb.run(
-            "sh",
-            "-c",
-            "head -c 4194304 /dev/urandom > f4 && head -c 12582912 /dev/urandom > f12"
-                + " && head -c 20971520 /dev/urandom > f20 && head -c 4194304 /dev/urandom > locked"
-                + " && chmod 000 locked && sha256sum f4");
-    assertThat(r.code()).as(r.err()).isZero();
-    sha4 = r.out().split(" ")[0];
+    fixture = BudgetEngine.start(Duration.ofSeconds(WAIT));
+    engine = fixture.engine;
+    client = fixture.client;
+    sb = fixture.sb;
+    sha4 = fixture.sha4;
   }
 
   @AfterAll
   void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (engine != null) {
-      engine.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
