@@ -1,7 +1,6 @@
 package cloud.tenki.sandbox.agent;
 
 import cloud.tenki.sandbox.ExecOptions;
-import cloud.tenki.sandbox.internal.dataplane.SandboxPaths;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,7 +25,7 @@ record CommandPlan(
     String cwd = null;
     if (a.has("cwd")) {
       try {
-        cwd = SandboxPaths.resolve(a.string("cwd"));
+        cwd = Paths.resolve(a.string("cwd"));
       } catch (IllegalArgumentException e) {
         throw a.invalid("`cwd` " + e.getMessage().replaceFirst("^path ", ""));
       }

@@ -164,6 +164,27 @@ public interface FileBehaviour extends ToolkitContext {
   }
 
   @Test
+  default void aLeadingTildeIsTheHomeDirectory() {
+    ToolkitHarness h = harness();
+    String key = key();
+    assertThat(
+            h.ok(key, "write_file", Map.of("path", "~/proj/a.py", "content", "x = 1\n"))
+                .structured())
+        .containsEntry("path", "/home/tenki/proj/a.py");
+    h.ok(key, "edit_file", Map.of("path", "~/proj/a.py", "old_text", "1", "new_text", "2"));
+    assertThat(h.ok(key, "read_file", Map.of("path", "proj/a.py")).structured())
+        .containsEntry("content", "x = 2\n");
+    assertThat(h.ok(key, "list_files", Map.of("path", "~")).text()).contains("proj/");
+    assertThat(h.ok(key, "run_command", Map.of("command", "ls", "cwd", "~/proj")).structured())
+        .containsEntry("stdout", "a.py\n");
+    // a folder really named ~ is still reachable, and ~ leads nowhere outside home
+    assertThat(h.ok(key, "write_file", Map.of("path", "./~/odd", "content", "x")).structured())
+        .containsEntry("path", "/home/tenki/~/odd");
+    assertThat(h.error(key, "read_file", Map.of("path", "~/../etc/passwd")).text())
+        .contains("`path` must be a path inside /home/tenki");
+  }
+
+  @Test
   default void readEditAndAppendGoThroughSymbolicLinks() {
     ToolkitHarness h = harness();
     String key = key();
