@@ -35,9 +35,16 @@ final class SettingsResolver {
     }
   }
 
+  /** How old an unused sandbox cgroup must be before a starting engine removes it. */
+  static final java.time.Duration ABANDONED_GROUP_AGE = java.time.Duration.ofMinutes(1);
+
   static EngineSettings resolve(LocalEngine.Builder b, Path dir) {
     Launcher launcher = launcher(b.isolation);
     Cgroups cgroups = Cgroups.detect(!b.useCgroups);
+    int abandoned = cgroups.removeAbandoned(ABANDONED_GROUP_AGE);
+    if (abandoned > 0) {
+      LOG.info("removed {} cgroups left behind by engines that did not stop", abandoned);
+    }
     if (b.sandboxUidBase >= 0 && (long) b.sandboxUidBase + b.sandboxUidCount > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           "sandboxUidBase + sandboxUidCount must not exceed " + Integer.MAX_VALUE);

@@ -1,8 +1,10 @@
 package cloud.tenki.engine.sandbox;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -246,6 +248,40 @@ public final class Cgroups {
         LOG.debug("stale cgroup {} still busy", d);
       }
     }
+  }
+
+  /**
+   * Removes the sandbox groups no process uses that are older than {@code age}: those of engines
+   * killed before they could stop their sandboxes, which nothing else removes when no later engine
+   * restores those sandboxes. A live sandbox's group always holds its init, and the kernel refuses
+   * to remove a group that holds a process; the age keeps out of reach a group another engine has
+   * just made and its sandbox not yet joined. Returns how many groups were removed.
+   */
+  public int removeAbandoned(Duration age) {
+    List<Path> parents = new ArrayList<>();
+    v1Mounts.values().forEach(m -> parents.add(m.resolve(PARENT)));
+    if (v2Root != null) {
+      parents.add(v2Root.resolve(PARENT));
+    }
+    long cutoff = System.currentTimeMillis() - age.toMillis();
+    int removed = 0;
+    for (Path parent : parents) {
+      try (DirectoryStream<Path> groups = Files.newDirectoryStream(parent, Files::isDirectory)) {
+        for (Path group : groups) {
+          try {
+            if (Files.getLastModifiedTime(group).toMillis() < cutoff
+                && Files.deleteIfExists(group)) {
+              removed++;
+            }
+          } catch (IOException e) {
+            // in use (it holds a process or a child group), or removed meanwhile
+          }
+        }
+      } catch (IOException e) {
+        LOG.debug("cannot list {}: {}", parent, e.toString());
+      }
+    }
+    return removed;
   }
 
   private static Path mkdir(Path mount, String sandboxId) throws IOException {
