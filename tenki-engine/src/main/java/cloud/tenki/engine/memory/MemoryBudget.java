@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,9 +64,28 @@ public final class MemoryBudget implements AutoCloseable {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /**
+   * Ends charges that waited too long. One thread for every engine in the JVM; a charge granted in
+   * time cancels its timer, which leaves the queue at once.
+   */
+  private static final ScheduledThreadPoolExecutor TIMERS = timers();
+
+  private static ScheduledThreadPoolExecutor timers() {
+    ScheduledThreadPoolExecutor e =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "tenki-budget-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    e.setRemoveOnCancelPolicy(true);
+    return e;
+  }
+
   final Object lock = new Object();
   private final long capacity;
-  private final Executor expiry;
+  private final long maxWaitNanos;
   private final Map<String, Account> tickets = new ConcurrentHashMap<>();
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private long used;
@@ -84,7 +104,7 @@ public final class MemoryBudget implements AutoCloseable {
       throw new IllegalArgumentException("memory budget wait must not be negative");
     }
     this.capacity = capacity;
-    this.expiry = CompletableFuture.delayedExecutor(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+    this.maxWaitNanos = maxWait.toNanos();
   }
 
   /**
@@ -187,14 +207,17 @@ public final class MemoryBudget implements AutoCloseable {
       w = new Waiter(account, bytes, new CompletableFuture<>());
       waiters.add(w);
     }
+    ScheduledFuture<?> timeout =
+        TIMERS.schedule(
+            () -> w.future.completeExceptionally(busy()), maxWaitNanos, TimeUnit.NANOSECONDS);
     // a waiter that times out or is abandoned leaves the queue, which may let the next one in
     w.future.whenComplete(
         (c, t) -> {
+          timeout.cancel(false);
           if (t != null) {
             forget(w);
           }
         });
-    expiry.execute(() -> w.future.completeExceptionally(busy()));
     return w.future;
   }
 
