@@ -1,5 +1,6 @@
 package cloud.tenki.engine.memory;
 
+import cloud.tenki.engine.concurrent.Timeouts;
 import io.grpc.Context;
 import io.grpc.Metadata;
 import io.grpc.ServerInterceptor;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,25 +63,6 @@ public final class MemoryBudget implements AutoCloseable {
   static final Context.Key<Account> ACCOUNT = Context.key("tenki-memory-account");
 
   private static final SecureRandom RANDOM = new SecureRandom();
-
-  /**
-   * Ends charges that waited too long. One thread for every engine in the JVM; a charge granted in
-   * time cancels its timer, which leaves the queue at once.
-   */
-  private static final ScheduledThreadPoolExecutor TIMERS = timers();
-
-  private static ScheduledThreadPoolExecutor timers() {
-    ScheduledThreadPoolExecutor e =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "tenki-budget-timer");
-              t.setDaemon(true);
-              return t;
-            });
-    e.setRemoveOnCancelPolicy(true);
-    return e;
-  }
 
   final Object lock = new Object();
   private final long capacity;
@@ -208,8 +189,8 @@ public final class MemoryBudget implements AutoCloseable {
       waiters.add(w);
     }
     ScheduledFuture<?> timeout =
-        TIMERS.schedule(
-            () -> w.future.completeExceptionally(busy()), maxWaitNanos, TimeUnit.NANOSECONDS);
+        Timeouts.after(
+            maxWaitNanos, TimeUnit.NANOSECONDS, () -> w.future.completeExceptionally(busy()));
     // a waiter that times out or is abandoned leaves the queue, which may let the next one in
     w.future.whenComplete(
         (c, t) -> {

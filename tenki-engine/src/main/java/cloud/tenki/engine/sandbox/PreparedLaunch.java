@@ -1,5 +1,6 @@
 package cloud.tenki.engine.sandbox;
 
+import cloud.tenki.engine.concurrent.Timeouts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
@@ -10,7 +11,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,27 +57,6 @@ final class PreparedLaunch implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
-
-  /**
-   * Kills shells that stop answering. One thread for the engine, and a cancelled kill leaves the
-   * queue at once: every launch schedules one and nearly all are cancelled within milliseconds. (A
-   * {@code CompletableFuture} delayed executor would keep each for its full delay and then start a
-   * thread per launch on a host with one or two cores.)
-   */
-  private static final ScheduledThreadPoolExecutor WATCHDOG = watchdog();
-
-  private static ScheduledThreadPoolExecutor watchdog() {
-    ScheduledThreadPoolExecutor e =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "tenki-launch-watchdog");
-              t.setDaemon(true);
-              return t;
-            });
-    e.setRemoveOnCancelPolicy(true);
-    return e;
-  }
 
   /** Starts a launch chain that ends in the prepared shell. */
   @FunctionalInterface
@@ -173,13 +152,13 @@ final class PreparedLaunch implements AutoCloseable {
   private static int answer(Process p) {
     // a shell the sandbox stopped (SIGSTOP) would never answer: end the wait by killing it
     ScheduledFuture<?> watchdog =
-        WATCHDOG.schedule(
+        Timeouts.after(
+            ANSWER_WAIT_MS,
+            TimeUnit.MILLISECONDS,
             () -> {
               p.descendants().forEach(ProcessHandle::destroyForcibly);
               p.destroyForcibly();
-            },
-            ANSWER_WAIT_MS,
-            TimeUnit.MILLISECONDS);
+            });
     try {
       // the stream buffers what follows the answer, the command's own output, for its readers
       return p.getInputStream().read();
