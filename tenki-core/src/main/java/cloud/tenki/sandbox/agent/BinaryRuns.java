@@ -113,17 +113,8 @@ final class BinaryRuns {
 
   /** UTF-8 bytes of the range, counting each replacement character as the one byte it stood for. */
   private static long approximateBytes(String text, int start, int end) {
-    long bytes = 0;
-    for (int i = start; i < end; i++) {
-      char c = text.charAt(i);
-      if (c < 0x80 || c == '\uFFFD') {
-        bytes += 1;
-      } else if (c < 0x800 || Character.isLowSurrogate(c)) {
-        bytes += 2;
-      } else {
-        bytes += Character.isHighSurrogate(c) ? 2 : 3;
-      }
-    }
-    return bytes;
+    String run = text.substring(start, end);
+    // UTF-8 counts a replacement character as 3 bytes; here it stood for one
+    return HeadTailBuffer.utf8Length(run) - 2L * run.chars().filter(c -> c == '\uFFFD').count();
   }
 }

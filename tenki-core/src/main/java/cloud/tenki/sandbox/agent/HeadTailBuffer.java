@@ -320,7 +320,8 @@ final class HeadTailBuffer {
     return out.flip().toString();
   }
 
-  private static long utf8Length(String text) {
+  /** Bytes {@code text} takes in UTF-8. */
+  static long utf8Length(String text) {
     long bytes = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
