@@ -236,12 +236,7 @@ public final class Cgroups {
    * it; the kernel already killed its processes with its pid namespace.
    */
   public void removeStale(String sandboxId) {
-    List<Path> dirs = new ArrayList<>();
-    v1Mounts.values().forEach(m -> dirs.add(m.resolve(PARENT).resolve(sandboxId)));
-    if (v2Root != null) {
-      dirs.add(v2Root.resolve(PARENT).resolve(sandboxId));
-    }
-    for (Path d : dirs) {
+    for (Path d : parents().stream().map(p -> p.resolve(sandboxId)).toList()) {
       try {
         Files.deleteIfExists(d);
       } catch (IOException e) {
@@ -258,14 +253,9 @@ public final class Cgroups {
    * just made and its sandbox not yet joined. Returns how many groups were removed.
    */
   public int removeAbandoned(Duration age) {
-    List<Path> parents = new ArrayList<>();
-    v1Mounts.values().forEach(m -> parents.add(m.resolve(PARENT)));
-    if (v2Root != null) {
-      parents.add(v2Root.resolve(PARENT));
-    }
     long cutoff = System.currentTimeMillis() - age.toMillis();
     int removed = 0;
-    for (Path parent : parents) {
+    for (Path parent : parents()) {
       try (DirectoryStream<Path> groups = Files.newDirectoryStream(parent, Files::isDirectory)) {
         for (Path group : groups) {
           try {
@@ -282,6 +272,16 @@ public final class Cgroups {
       }
     }
     return removed;
+  }
+
+  /** The folder holding the sandboxes' groups in each hierarchy in use. */
+  private List<Path> parents() {
+    List<Path> parents = new ArrayList<>();
+    v1Mounts.values().forEach(m -> parents.add(m.resolve(PARENT)));
+    if (v2Root != null) {
+      parents.add(v2Root.resolve(PARENT));
+    }
+    return parents;
   }
 
   private static Path mkdir(Path mount, String sandboxId) throws IOException {
