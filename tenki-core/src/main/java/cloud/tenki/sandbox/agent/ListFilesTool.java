@@ -21,17 +21,19 @@ final class ListFilesTool {
   private ListFilesTool() {}
 
   /**
-   * In the directory {@code $1} (relative to home, where it starts), prints up to {@code $3}
-   * NUL-separated (type, size, path) triples, then "\0#" and the total number of entries. {@code
-   * $2} is the depth; the remaining arguments prune hidden entries. Exits {@link #NOT_FOUND},
-   * {@link #NOT_A_DIRECTORY} or {@link #CANNOT_ENTER} (with the shell's message) instead when
-   * {@code $1} is no directory it can list.
+   * In the directory {@code $1} (relative to home, where it starts), prints the first {@code $3}
+   * entries in byte order of their paths, each as "type size path" ended by NUL, then "\0#" and the
+   * total number of entries. {@code $2} is the depth; the remaining arguments prune hidden entries.
+   * Exits {@link #NOT_FOUND}, {@link #NOT_A_DIRECTORY} or {@link #CANNOT_ENTER} (with the shell's
+   * message) instead when {@code $1} is no directory it can list. Sorting before the cut matters:
+   * {@code find} walks in the file system's own order, so its first entries are an arbitrary sample
+   * of a large directory.
    */
   private static final String SCRIPT =
       "[ -e \"$1\" ] || exit 3; [ -d \"$1\" ] || exit 4; cd -- \"$1\" || exit 5\n"
-          + "d=$2; n=$3; shift 3; find . -mindepth 1 -maxdepth \"$d\" \"$@\" -printf '%y\\0%s\\0%P\\0'"
-          + " | head -z -n \"$n\"; printf '\\0#'; find . -mindepth 1 -maxdepth \"$d\" \"$@\""
-          + " -printf . | wc -c";
+          + "d=$2; n=$3; shift 3; find . -mindepth 1 -maxdepth \"$d\" \"$@\" -printf '%y %s %P\\0'"
+          + " | LC_ALL=C sort -z -t ' ' -k 3 | head -z -n \"$n\"; printf '\\0#';"
+          + " find . -mindepth 1 -maxdepth \"$d\" \"$@\" -printf . | wc -c";
 
   private static final int NOT_FOUND = 3;
   private static final int NOT_A_DIRECTORY = 4;
@@ -52,7 +54,7 @@ final class ListFilesTool {
             dir.equals(SandboxPaths.HOME) ? "." : dir.substring(SandboxPaths.HOME.length() + 1);
         List<String> argv = new ArrayList<>(List.of("sh", "-c", SCRIPT, "sh", inHome));
         argv.add(Long.toString(depth));
-        argv.add(Long.toString(3L * max));
+        argv.add(Integer.toString(max));
         if (!hidden) {
           argv.addAll(List.of("-name", ".*", "-prune", "-o"));
         }
@@ -106,16 +108,21 @@ final class ListFilesTool {
         total = -1;
       }
     }
-    String[] f = list.split("\0", -1);
     List<Entry> entries = new ArrayList<>();
-    for (int i = 0; i + 2 < f.length; i += 3) {
+    for (String record : list.split("\0")) {
+      // "type size path": the path is the rest, spaces included
+      int a = record.indexOf(' ');
+      int b = a < 0 ? -1 : record.indexOf(' ', a + 1);
+      if (b < 0) {
+        continue;
+      }
       long size;
       try {
-        size = Long.parseLong(f[i + 1]);
+        size = Long.parseLong(record.substring(a + 1, b));
       } catch (NumberFormatException e) {
         continue;
       }
-      entries.add(new Entry(f[i + 2], type(f[i]), size));
+      entries.add(new Entry(record.substring(b + 1), type(record.substring(0, a)), size));
     }
     entries.sort(Comparator.comparing(Entry::path));
     return new Parsed(entries, total < 0 ? entries.size() : total);
