@@ -88,8 +88,9 @@ public final class TenkiSandboxTools {
       @P(
               name = "language",
               value =
-                  "Interpreter: python, javascript (Node.js), bash or sh; any other interpreter"
-                      + " installed in the sandbox (ruby, perl, ...) is tried by name.")
+                  "Interpreter: python, javascript (Node.js), typescript (tsx), bash or sh; any"
+                      + " other interpreter installed in the sandbox (ruby, perl, ...) is tried by"
+                      + " name.")
           String language,
       @P(name = "code", value = "The source code to run.") String code,
       @P(name = "timeout_seconds", value = TIMEOUT, required = false) Long timeoutSeconds) {

@@ -22,6 +22,8 @@ final class CommandTools {
           Map.entry("js", new String[] {"node", ".js"}),
           Map.entry("node", new String[] {"node", ".js"}),
           Map.entry("nodejs", new String[] {"node", ".js"}),
+          Map.entry("typescript", new String[] {"tsx", ".ts"}),
+          Map.entry("ts", new String[] {"tsx", ".ts"}),
           Map.entry("bash", new String[] {"bash", ".sh"}),
           Map.entry("sh", new String[] {"sh", ".sh"}),
           Map.entry("shell", new String[] {"bash", ".sh"}),
@@ -36,9 +38,12 @@ final class CommandTools {
    * sandbox (instead of a shell's "not found" from deep inside the launcher).
    */
   private static final String REQUIRE_INTERPRETER =
-      "command -v \"$0\" >/dev/null 2>&1 || { echo \"run_code: '$0' is not installed in the"
-          + " sandbox; install it (e.g. with apt-get, pip or npm) or use another language\" >&2;"
-          + " exit 127; }";
+      "command -v \"$0\" >/dev/null 2>&1 || { case $0 in\n"
+          + "  tsx) echo \"run_code: TypeScript runs with tsx, which is not installed in the"
+          + " sandbox; install it with npm (npm install -g tsx) or use javascript\" >&2 ;;\n"
+          + "  *) echo \"run_code: '$0' is not installed in the sandbox; install it (e.g. with"
+          + " apt-get, pip or npm) or use another language\" >&2 ;;\n"
+          + "esac; exit 127; }";
 
   /** Runs the interpreter named by {@code $0} on the file {@code $1}. */
   private static final String LAUNCH = REQUIRE_INTERPRETER + "; exec \"$0\" \"$@\"";
@@ -113,7 +118,7 @@ final class CommandTools {
     String[] known = LANGUAGES.get(language.toLowerCase(Locale.ROOT));
     if (known == null && !INTERPRETER.matcher(language).matches()) {
       throw a.invalid(
-          "`language` must be python, javascript, bash, sh or the name of an interpreter"
+          "`language` must be python, javascript, typescript, bash, sh or the name of an interpreter"
               + " installed in the sandbox, got \""
               + language
               + "\"");

@@ -134,8 +134,8 @@ public final class ToolCatalog {
             required(
                 "language",
                 Type.STRING,
-                "Interpreter: python, javascript (Node.js), bash or sh; any other interpreter"
-                    + " installed in the sandbox (ruby, perl, ...) is tried by name."),
+                "Interpreter: python, javascript (Node.js), typescript (tsx), bash or sh; any other"
+                    + " interpreter installed in the sandbox (ruby, perl, ...) is tried by name."),
             required("code", Type.STRING, "The source code to run."),
             timeout(defaultSeconds, maxSeconds)),
         OutputSchemas.COMMAND_RESULT,

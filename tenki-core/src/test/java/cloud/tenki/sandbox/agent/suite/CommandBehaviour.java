@@ -156,6 +156,19 @@ public interface CommandBehaviour extends ToolkitContext {
         h.ok(key, "run_code", Map.of("language", "cobol", "code", "DISPLAY 'HI'."));
     assertThat(missing.structured()).containsEntry("exit_code", 127);
     assertThat((String) missing.structured().get("stderr")).contains("'cobol' is not installed");
+    // TypeScript runs with tsx; where it is missing, the message says which runner to install
+    ToolResult ts =
+        h.ok(
+            key,
+            "run_code",
+            Map.of("language", "typescript", "code", "const n: number = 6 * 7;\nconsole.log(n)"));
+    if ((Integer) ts.structured().get("exit_code") == 0) {
+      assertThat(ts.structured()).containsEntry("stdout", "42\n");
+    } else {
+      assertThat(ts.structured()).containsEntry("exit_code", 127);
+      assertThat((String) ts.structured().get("stderr"))
+          .contains("TypeScript runs with tsx", "npm install -g tsx");
+    }
   }
 
   @Test
