@@ -226,12 +226,41 @@ final class WriteTools {
     return String.join(", ", lines);
   }
 
+  /** The longest exact text a not-found message quotes from the file. */
+  private static final int QUOTE_MAX = 2000;
+
   private static String notFound(String path, String text, String oldText) {
     String hint = "";
+    List<LooseMatch.Span> loose = LooseMatch.find(text, oldText, 10);
     if (text.contains("\r\n")
         && !oldText.contains("\r\n")
         && text.contains(oldText.replace("\n", "\r\n"))) {
       hint = " The file uses CRLF line endings: include \\r\\n in old_text.";
+    } else if (loose.size() == 1) {
+      LooseMatch.Span m = loose.get(0);
+      String where =
+          m.firstLine() == m.lastLine()
+              ? "line " + m.firstLine()
+              : "lines " + m.firstLine() + "-" + m.lastLine();
+      hint =
+          m.end() - m.start() <= QUOTE_MAX
+              ? " It matches "
+                  + where
+                  + " when spaces and tabs are ignored; the exact text there is:\n"
+                  + text.substring(m.start(), m.end())
+              : " It matches "
+                  + where
+                  + " when spaces and tabs are ignored; read them with"
+                  + " read_file and copy them exactly.";
+    } else if (loose.size() > 1) {
+      List<Integer> starts = new ArrayList<>();
+      loose.forEach(m -> starts.add(m.start()));
+      hint =
+          " When spaces and tabs are ignored it matches "
+              + (loose.size() == 10 ? "10 or more" : Integer.toString(loose.size()))
+              + " places (starting on lines "
+              + lineList(text, starts)
+              + "); read them with read_file.";
     } else if (text.contains(oldText.strip()) && !oldText.strip().isEmpty()) {
       hint =
           " It matches when leading and trailing whitespace is ignored: check indentation"

@@ -227,6 +227,32 @@ public interface FileBehaviour extends ToolkitContext {
   }
 
   @Test
+  default void anEditThatMissesOnlyInWhitespaceIsShownTheExactText() {
+    ToolkitHarness h = harness();
+    String key = key();
+    h.ok(
+        key,
+        "write_file",
+        Map.of("path", "calc.py", "content", "def f(x):\n\tif x:\n\t\treturn  x * 2\n"));
+    ToolResult missed =
+        h.error(
+            key,
+            "edit_file",
+            Map.of(
+                "path",
+                "calc.py",
+                "old_text",
+                "    if x:\n        return x * 2",
+                "new_text",
+                "    return x"));
+    assertThat(missed.text())
+        .contains(
+            "old_text was not found",
+            "It matches lines 2-3 when spaces and tabs are ignored; the exact text there is:\n"
+                + "if x:\n\t\treturn  x * 2");
+  }
+
+  @Test
   default void editReplacesExactlyOnceOrSaysWhereTheMatchesAre() {
     ToolkitHarness h = harness();
     String key = key();
