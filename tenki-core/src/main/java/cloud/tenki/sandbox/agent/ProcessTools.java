@@ -96,6 +96,11 @@ final class ProcessTools {
     String id = call.args.string("process_id");
     BackgroundProcess bp = lease.live().processes.get(id);
     if (bp == null) {
+      // "1", " p1 " or "P1" for p1: the number alone is what models most often pass
+      String trimmed = id.strip().toLowerCase(java.util.Locale.ROOT);
+      bp = lease.live().processes.get(trimmed.startsWith("p") ? trimmed : "p" + trimmed);
+    }
+    if (bp == null) {
       var known = lease.live().processes.ids();
       throw new ToolFailure(
           "Unknown process_id `"

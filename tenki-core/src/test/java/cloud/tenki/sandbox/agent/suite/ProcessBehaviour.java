@@ -41,8 +41,12 @@ public interface ProcessBehaviour extends ToolkitContext {
         });
     assertThat(seen.toString()).startsWith("tick 1\n").contains("tick 2\n", "tick 3\n");
     // nothing new: a read returns only what arrived since the last one
-    ToolResult quiet = h.ok(key, "read_process_output", Map.of("process_id", "p1"));
-    assertThat(quiet.structured()).containsEntry("stdout", "").containsEntry("running", true);
+    // (by its number alone, as models often pass it)
+    ToolResult quiet = h.ok(key, "read_process_output", Map.of("process_id", "1"));
+    assertThat(quiet.structured())
+        .containsEntry("process_id", "p1")
+        .containsEntry("stdout", "")
+        .containsEntry("running", true);
     ToolResult status = h.ok(key, "sandbox_status", Map.of());
     assertThat(status.text()).contains("p1 (running)");
     ToolResult stopped = h.ok(key, "stop_process", Map.of("process_id", "p1"));
@@ -120,6 +124,8 @@ public interface ProcessBehaviour extends ToolkitContext {
     h.ok(key, "run_command", Map.of("command", "echo hi", "background", true));
     assertThat(h.error(key, "stop_process", Map.of("process_id", "p7")).text())
         .contains("Unknown process_id `p7`", "known: p1");
+    assertThat(h.error(key, "stop_process", Map.of("process_id", "7")).text())
+        .contains("Unknown process_id `7`", "known: p1");
   }
 
   @Test
