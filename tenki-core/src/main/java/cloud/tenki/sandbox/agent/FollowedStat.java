@@ -2,6 +2,7 @@ package cloud.tenki.sandbox.agent;
 
 import cloud.tenki.sandbox.FileStat;
 import cloud.tenki.sandbox.SandboxFiles;
+import cloud.tenki.sandbox.internal.dataplane.SandboxPaths;
 
 /**
  * What a path leads to once its symbolic links are followed, as reading or writing through it does.
@@ -33,6 +34,18 @@ record FollowedStat(FileStat stat, String target, int links) {
             path + " leads through more than " + MAX_LINKS + " symbolic links (a loop?).");
       }
       at = resolve(at, st.symlinkTarget().orElse(""));
+      try {
+        SandboxPaths.resolve(at);
+      } catch (IllegalArgumentException e) {
+        throw new ToolFailure(
+            path
+                + " is a symbolic link to "
+                + at
+                + ", outside "
+                + SandboxPaths.HOME
+                + " where the file tools cannot follow it. Use run_command instead (for example"
+                + " cat or sed -n on the target).");
+      }
       st = fs.stat(at);
     }
     return new FollowedStat(st, at, links);

@@ -240,7 +240,7 @@ final class FakeDataPlane
       SandboxSessionDataPlaneServiceStatRequest r,
       StreamObserver<SandboxSessionDataPlaneServiceStatResponse> out) {
     StatRequest q = r.getRequest();
-    Path p = session(q.getSessionId()).hostPath(q.getPath());
+    Path p = session(q.getSessionId()).hostPathOfLink(q.getPath());
     StatResponse.Builder b = StatResponse.newBuilder();
     try {
       if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {

@@ -62,6 +62,18 @@ public final class FakeSession {
    * home directory.
    */
   Path hostPath(String path) {
+    return hostPath(path, true);
+  }
+
+  /**
+   * Maps a sandbox path to the host as {@link #hostPath(String)} does, but lets its last component
+   * be a symlink that leads anywhere: for requests that look at the link itself ({@code Stat}).
+   */
+  Path hostPathOfLink(String path) {
+    return hostPath(path, false);
+  }
+
+  private Path hostPath(String path, boolean followLast) {
     String rel;
     if (path.equals(HOME)) {
       rel = "";
@@ -80,7 +92,7 @@ public final class FakeSession {
           .withDescription("path " + path + " escapes " + HOME)
           .asRuntimeException();
     }
-    checkNoSymlinkEscape(p, path);
+    checkNoSymlinkEscape(followLast || p.equals(home) ? p : p.getParent(), path);
     return p;
   }
 

@@ -224,6 +224,17 @@ public interface FileBehaviour extends ToolkitContext {
         .contains("which does not exist");
     assertThat(h.error(key, "read_file", Map.of("path", "loop-a")).text())
         .contains("/home/tenki/loop-a leads through more than 40 symbolic links");
+    // a link out of home is an error that says where it leads, not an internal failure
+    h.ok(key, "run_command", Map.of("command", "ln -s /etc/hostname out && ln -s ../.. up"));
+    assertThat(h.error(key, "read_file", Map.of("path", "out")).text())
+        .contains("/home/tenki/out is a symbolic link to /etc/hostname, outside /home/tenki")
+        .contains("run_command");
+    assertThat(
+            h.error(key, "edit_file", Map.of("path", "out", "old_text", "a", "new_text", "b"))
+                .text())
+        .contains("outside /home/tenki");
+    assertThat(h.error(key, "read_file", Map.of("path", "up")).text())
+        .contains("/home/tenki/up is a symbolic link to /home/tenki/../.., outside");
   }
 
   @Test
