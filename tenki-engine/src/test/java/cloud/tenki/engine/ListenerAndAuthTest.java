@@ -76,6 +76,32 @@ class ListenerAndAuthTest {
   }
 
   @Test
+  void theSdkCanSetTheEmbeddedEnginesMemoryBudget() throws Exception {
+    EmbeddedEngineProvider provider =
+        ServiceLoader.load(EmbeddedEngineProvider.class).findFirst().orElseThrow();
+    assertThatThrownBy(() -> provider.start(Map.of("memory-budget-mb", "lots")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("memory-budget-mb must be a whole number of MiB");
+    assertThatThrownBy(() -> provider.start(Map.of("memory-budget-mb", "0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("got '0'");
+    try (EmbeddedEngine engine =
+            provider.start(Map.of("isolation", "unshare", "memory-budget-mb", "2"));
+        EngineClient client = new EngineClient(engine.endpoint(), engine.token())) {
+      var sb = client.create();
+      assertThat(
+              sb.run("sh", "-c", "head -c 3145728 /dev/zero > big; head -c 1000 /dev/zero > small")
+                  .code())
+          .isZero();
+      assertThat(sb.read("small")).hasSize(1000);
+      // a whole-file read of 3 MiB can never fit a 2 MiB budget
+      assertThatThrownBy(() -> sb.read("big"))
+          .isInstanceOf(io.grpc.StatusRuntimeException.class)
+          .hasMessageContaining("RESOURCE_EXHAUSTED");
+    }
+  }
+
+  @Test
   void noIsolationIsExplicitAndReported() throws Exception {
     try (LocalEngine engine = LocalEngine.builder().isolation(Isolation.NONE).start();
         EngineClient client = new EngineClient(engine.endpoint(), "tk")) {
