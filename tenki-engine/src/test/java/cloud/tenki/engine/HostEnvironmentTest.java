@@ -117,4 +117,46 @@ class HostEnvironmentTest {
     assertThat(sb.readText("v.txt")).isEqualTo(tricky);
     assertThat(sb.readText("t.txt")).doesNotContain("pwned");
   }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"UNSHARE"})
+  void argumentsTheKernelCannotTakeAreRefusedAsInvalid(Isolation isolation) throws Exception {
+    engine = LocalEngine.builder().isolation(isolation).start();
+    client = new EngineClient(engine.endpoint(), "tk_test");
+    EngineClient.Sandbox sb = client.create();
+    String big = "x".repeat(200_000);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> sb.run(RunStart.newBuilder().addCmd("echo").addCmd("-n").addCmd(big), null))
+        .hasRootCauseInstanceOf(io.grpc.StatusRuntimeException.class)
+        .hasMessageContaining("INVALID_ARGUMENT")
+        .hasMessageContaining("cmd: argument 3 is 200000 bytes")
+        .hasMessageContaining("stdin or a file");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> sb.run(RunStart.newBuilder().addCmd("true").putEnv("BIG", big), null))
+        .hasRootCauseInstanceOf(io.grpc.StatusRuntimeException.class)
+        .hasMessageContaining("INVALID_ARGUMENT")
+        .hasMessageContaining("env: variable BIG is 200004 bytes");
+    String part = "y".repeat(100_000);
+    var many = RunStart.newBuilder().addCmd("true");
+    for (int i = 0; i < 12; i++) {
+      many.addCmd(part);
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> sb.run(many, null))
+        .hasRootCauseInstanceOf(io.grpc.StatusRuntimeException.class)
+        .hasMessageContaining("cmd and env take");
+    // just below the limit for one argument still runs
+    String fits = "z".repeat(120_000);
+    var r =
+        sb.run(
+            RunStart.newBuilder()
+                .addCmd("/bin/sh")
+                .addCmd("-c")
+                .addCmd("printf %s \"$1\" | wc -c")
+                .addCmd("sh")
+                .addCmd(fits),
+            null);
+    assertThat(r.out().strip()).isEqualTo("120000");
+  }
 }

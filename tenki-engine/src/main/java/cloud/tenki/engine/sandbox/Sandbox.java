@@ -225,6 +225,86 @@ public final class Sandbox {
     }
   }
 
+  /** Linux refuses an argument or environment entry of this many bytes or more (with its NUL). */
+  public static final int MAX_ARGUMENT_BYTES = 128 * 1024;
+
+  /**
+   * What a command's arguments and environment may take together. Linux allows a quarter of the
+   * stack limit (2 MiB by default); the launch chain's own arguments need some of that.
+   */
+  public static final int MAX_COMMAND_BYTES = 1024 * 1024;
+
+  /**
+   * Refuses, with {@code INVALID_ARGUMENT} naming {@code field}, a command whose arguments or
+   * environment the kernel would refuse to exec ({@code E2BIG}): it would otherwise fail as if the
+   * sandbox were unavailable.
+   */
+  public static void requireLaunchable(List<String> argv, Map<String, String> env, String field) {
+    long total = 0;
+    for (int i = 0; i < argv.size(); i++) {
+      long n = utf8Length(argv.get(i)) + 1;
+      if (n > MAX_ARGUMENT_BYTES - 1) {
+        throw tooLong(
+            field
+                + ": argument "
+                + (i + 1)
+                + " is "
+                + (n - 1)
+                + " bytes; Linux accepts at most "
+                + (MAX_ARGUMENT_BYTES - 1)
+                + " bytes in one argument");
+      }
+      total += n;
+    }
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      long n = utf8Length(e.getKey()) + 1 + utf8Length(e.getValue()) + 1;
+      if (n > MAX_ARGUMENT_BYTES - 1) {
+        throw tooLong(
+            "env: variable "
+                + e.getKey()
+                + " is "
+                + (n - 1)
+                + " bytes with its name; Linux accepts at most "
+                + (MAX_ARGUMENT_BYTES - 1)
+                + " bytes in one environment variable");
+      }
+      total += n;
+    }
+    if (total > MAX_COMMAND_BYTES) {
+      throw tooLong(
+          field
+              + " and env take "
+              + total
+              + " bytes together; at most "
+              + MAX_COMMAND_BYTES
+              + " fit one command");
+    }
+  }
+
+  private static io.grpc.StatusRuntimeException tooLong(String what) {
+    return io.grpc.Status.INVALID_ARGUMENT
+        .withDescription(what + ": pass large data through stdin or a file")
+        .asRuntimeException();
+  }
+
+  private static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n += 1;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+
   /**
    * Starts a process inside the sandbox.
    *

@@ -42,6 +42,7 @@ final class LegacyExec {
     cloud.tenki.engine.sandbox.Sandbox.requireValidEnv(req.getEnvMap(), "env");
     Map<String, String> env = new HashMap<>(s.env());
     env.putAll(req.getEnvMap());
+    cloud.tenki.engine.sandbox.Sandbox.requireLaunchable(argv, env, "command and args");
     long timeoutMs =
         req.hasTimeout()
             ? req.getTimeout().getSeconds() * 1000 + req.getTimeout().getNanos() / 1_000_000

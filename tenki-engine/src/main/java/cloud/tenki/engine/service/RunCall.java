@@ -124,6 +124,7 @@ final class RunCall implements StreamObserver<SandboxSessionDataPlaneServiceRunR
     Sandbox.requireValidEnv(start.getEnvMap(), "env");
     Map<String, String> env = new HashMap<>(s.env());
     env.putAll(start.getEnvMap());
+    Sandbox.requireLaunchable(start.getCmdList(), env, "cmd");
     sessions.touch(s);
     startedNanos = System.nanoTime();
     // home always exists; another directory is confirmed before the command starts, so a missing
