@@ -72,6 +72,30 @@ final class CommandTools {
           + "\n"
           + "exec \"$0\" \"$1\"\n";
 
+  /**
+   * The longest command line passed as an argument of {@code bash -lc}: Linux refuses any single
+   * argument of 128 KiB or more, so longer ones (big heredocs) run from a script file instead.
+   */
+  static final int MAX_INLINE_COMMAND = 100_000;
+
+  /** Writes a command line too long for an argument to a script under the code folder. */
+  private static String writeScript(Call call, String command) {
+    try (Lease lease = call.lease()) {
+      try {
+        return lease.first(
+            live -> {
+              live.ensureDir(Settings.CODE_DIR);
+              String f = Settings.CODE_DIR + "/" + live.nextCode() + ".sh";
+              live.sandbox.fs().writeText(f, command);
+              return f;
+            });
+      } catch (TenkiException e) {
+        lease.live().forgetDir(Settings.CODE_DIR);
+        throw call.failure("write the long command to a script file", e, lease);
+      }
+    }
+  }
+
   static ToolResult runCommand(Call call) {
     ToolArgs a = call.args;
     boolean hasCommand = a.has("command");
@@ -88,7 +112,10 @@ final class CommandTools {
       if (shown.isBlank()) {
         throw a.invalid("`command` must not be empty");
       }
-      argv = List.of("bash", "-lc", shown);
+      argv =
+          HeadTailBuffer.utf8Length(shown) <= MAX_INLINE_COMMAND
+              ? List.of("bash", "-lc", shown)
+              : List.of("bash", "-l", writeScript(call, shown));
     } else {
       argv = a.strings("argv");
       if (argv.isEmpty() || argv.get(0).isEmpty()) {

@@ -59,6 +59,20 @@ public interface CommandBehaviour extends ToolkitContext {
   }
 
   @Test
+  default void aCommandLongerThanTheKernelTakesInOneArgumentStillRuns() {
+    ToolkitHarness h = harness();
+    String key = key();
+    // a big heredoc, as models write files: more than the 128 KiB Linux allows in one argument
+    String line = "0123456789abcdefghijklmnopqrstuvwxyz\n";
+    String body = line.repeat(6000);
+    String command = "cat > big.txt <<'EOF'\n" + body + "EOF\nwc -c < big.txt; echo \"$1|$#\"";
+    ToolResult r = h.ok(key, "run_command", Map.of("command", command));
+    assertThat(r.structured())
+        .containsEntry("exit_code", 0)
+        .containsEntry("stdout", body.length() + "\n|0\n");
+  }
+
+  @Test
   default void withoutStdinACommandReadsEndOfFile() {
     ToolkitHarness h = harness();
     ToolResult r =
