@@ -33,9 +33,30 @@ final class Call {
     return cancellation != null && cancellation.isCancelled();
   }
 
+  /** The leases this call took, whose notes an error result must carry too. */
+  private final java.util.List<Lease> leases = new java.util.ArrayList<>();
+
   /** The conversation's sandbox for a call that may run for {@code callTime}. */
   Lease lease(Duration callTime) {
-    return conversation.acquire(callTime);
+    Lease l = conversation.acquire(callTime);
+    leases.add(l);
+    return l;
+  }
+
+  /**
+   * {@code message} with the notes of this call's leases that it does not already say (a new
+   * sandbox replaced one that was shut down, say), as a failed call's result must show them.
+   */
+  String withNotes(String message) {
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    for (Lease l : leases) {
+      for (String n : l.notes()) {
+        if (!n.isEmpty() && !notes.contains(n) && !message.contains(n)) {
+          notes.add(n);
+        }
+      }
+    }
+    return notes.isEmpty() ? message : message + "\nNote: " + String.join(" ", notes);
   }
 
   /** A lease for a quick call (file operations, status). */

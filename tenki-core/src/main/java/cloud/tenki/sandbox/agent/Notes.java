@@ -26,6 +26,17 @@ final class Notes {
         + " background processes from before are gone.";
   }
 
+  /**
+   * A note about a sandbox that ended ({@link #LOST}, {@link #idleClosed}) reworded for the time
+   * before the new sandbox exists (sandbox_status): the notes are written for the call that runs in
+   * the new one.
+   */
+  static String beforeNewSandbox(String note) {
+    return note.replace(RAN_IN_A_NEW_SANDBOX, "; its files,");
+  }
+
+  private static final String RAN_IN_A_NEW_SANDBOX = ", so this call ran in a new sandbox: files,";
+
   static String lifetimeEnding(Duration left) {
     return "The sandbox reaches its maximum lifetime in "
         + Messages.duration(Math.max(0, left.toSeconds()))

@@ -121,19 +121,20 @@ public final class SandboxToolkit implements AutoCloseable {
               + String.join(", ", enabled.keySet())
               + ".");
     }
+    Call call = null;
     try {
       ToolArgs args = ToolArgs.parse(spec, arguments);
-      Call call =
-          new Call(settings, conversations, conversations.get(conversationKey), args, options);
+      call = new Call(settings, conversations, conversations.get(conversationKey), args, options);
       if (call.cancelled()) {
         return ToolResult.error("The call was cancelled before it started; nothing was run.");
       }
       return dispatch(spec.name(), call);
     } catch (ToolFailure f) {
-      return ToolResult.error(f.getMessage());
+      return ToolResult.error(call == null ? f.getMessage() : call.withNotes(f.getMessage()));
     } catch (TenkiException e) {
-      return ToolResult.error(
-          Messages.backendFailure("complete " + toolName, e, conversations.sandboxIds()));
+      String message =
+          Messages.backendFailure("complete " + toolName, e, conversations.sandboxIds());
+      return ToolResult.error(call == null ? message : call.withNotes(message));
     } catch (RuntimeException e) {
       log.warn("tool {} failed unexpectedly", toolName, e);
       return ToolResult.error(

@@ -99,6 +99,15 @@ final class StatusTools {
 
   private static ResultBuilder notCreated(Call call) {
     Settings s = call.settings;
+    String ended = call.conversation.endedNote();
+    if (ended != null) {
+      return new ResultBuilder()
+          .put("state", "ended")
+          .line(
+              "No sandbox now. "
+                  + Notes.beforeNewSandbox(ended)
+                  + " The next call that needs a sandbox creates a new one.");
+    }
     return new ResultBuilder()
         .put("state", "not_created")
         .line(

@@ -32,11 +32,22 @@ public interface LifetimeBehaviour extends ToolkitContext {
         Duration.ofSeconds(20),
         "the idle sandbox to close",
         () -> h.sandboxes().isEmpty() && h.toolkit.runningSandboxes() == 0);
+    // the status says what happened, without creating a sandbox
+    ToolResult status = h.ok(key, "sandbox_status", Map.of());
+    assertThat(status.structured()).containsEntry("state", "ended");
+    assertThat(status.text())
+        .contains(
+            "No sandbox now. The previous sandbox was shut down after 10 min without use; its"
+                + " files,",
+            "are gone. The next call that needs a sandbox creates a new one.");
+    assertThat(h.sandboxes()).isEmpty();
+    // a call that fails in the new sandbox still says why the file is gone
+    ToolResult missing = h.error(key, "read_file", Map.of("path", "f.txt"));
+    assertThat(missing.text())
+        .contains("File not found", "Note: The previous sandbox was shut down after 10 min");
+    // the note is told once
     ToolResult r = h.ok(key, "run_command", sh("ls"));
-    assertThat(r.structured().get("note"))
-        .asString()
-        .contains("shut down after 10 min without use");
-    assertThat(r.structured()).containsEntry("stdout", "");
+    assertThat(r.structured()).doesNotContainKey("note").containsEntry("stdout", "");
   }
 
   @Test
