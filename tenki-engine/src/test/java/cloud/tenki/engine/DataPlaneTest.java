@@ -227,6 +227,43 @@ class DataPlaneTest {
         .hasMessageContaining("NOT_FOUND");
   }
 
+  @Test
+  void aFileThatCanBeStatedButNotOpenedIsAnErrorNotAnEmptyRead() throws Exception {
+    assertThat(sb.run("sh", "-c", "printf secret > locked; chmod 000 locked").code()).isZero();
+    assertThat(sb.stat("locked").getSize()).isEqualTo(6);
+    assertThatThrownBy(() -> sb.read("locked"))
+        .hasMessageContaining("PERMISSION_DENIED")
+        .hasMessageContaining("permission denied: /home/tenki/locked");
+    Iterator<SandboxSessionDataPlaneServiceReadFileStreamResponse> it =
+        sb.data.readFileStream(
+            SandboxSessionDataPlaneServiceReadFileStreamRequest.newBuilder()
+                .setRequest(
+                    ReadFileStreamRequest.newBuilder().setSessionId(sb.id).setPath("locked"))
+                .build());
+    // no frame may claim the end of the file: the stream fails instead
+    assertThatThrownBy(
+            () -> {
+              while (it.hasNext()) {
+                assertThat(it.next().getResponse().getEof()).isFalse();
+              }
+            })
+        .hasMessageContaining("PERMISSION_DENIED");
+  }
+
+  @Test
+  void aFileWhereAParentFolderShouldBeIsNamed() {
+    sb.write("plain", "x");
+    assertThatThrownBy(() -> sb.write("plain/f.txt", "y"))
+        .hasMessageContaining("FAILED_PRECONDITION")
+        .hasMessageContaining(
+            "not a directory: /home/tenki/plain is a file, so /home/tenki/plain/f.txt cannot be"
+                + " created");
+    assertThatThrownBy(() -> sb.write("plain/sub/f.txt", "y"))
+        .hasMessageContaining("FAILED_PRECONDITION")
+        .hasMessageContaining(
+            "not a directory: a folder on the way to /home/tenki/plain/sub/f.txt is a file");
+  }
+
   private void writeStream(String path, int mode, boolean truncate, byte[] data) throws Exception {
     CompletableFuture<WriteFileStreamResponse> done = new CompletableFuture<>();
     StreamObserver<SandboxSessionDataPlaneServiceWriteFileStreamRequest> req =

@@ -373,6 +373,17 @@ public final class FileOps {
         || e.contains("Read-only file system")
         || e.contains("Operation not permitted")) {
       s = Status.PERMISSION_DENIED.withDescription("permission denied: " + path);
+    } else if (e.contains("cannot create directory")
+        && (e.contains("File exists") || e.contains("Not a directory"))
+        && !path.equals(quoted(e))) {
+      // creating the parent folders met a file where a folder should be
+      String inTheWay = e.contains("File exists") ? quoted(e) : null;
+      s =
+          Status.FAILED_PRECONDITION.withDescription(
+              "not a directory: "
+                  + (inTheWay != null
+                      ? inTheWay + " is a file, so " + path + " cannot be created"
+                      : "a folder on the way to " + path + " is a file"));
     } else if (e.contains("File exists")) {
       s = Status.ALREADY_EXISTS.withDescription("file exists: " + path);
     } else if (e.contains("Is a directory")) {
@@ -392,6 +403,13 @@ public final class FileOps {
       s = Status.UNKNOWN.withDescription(("file operation failed: " + e.trim()).strip());
     }
     return s.asRuntimeException();
+  }
+
+  /** The first name a coreutils message quotes ('like this'), or null when there is none. */
+  private static String quoted(String message) {
+    int a = message.indexOf('\'');
+    int b = a < 0 ? -1 : message.indexOf('\'', a + 1);
+    return b < 0 ? null : message.substring(a + 1, b);
   }
 
   private static StatusRuntimeException error(Result<?> r, String path) {

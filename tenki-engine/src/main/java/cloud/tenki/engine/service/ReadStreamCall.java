@@ -74,6 +74,11 @@ final class ReadStreamCall {
       while (true) {
         int n = in.readNBytes(buf, 0, chunk);
         boolean eof = n < chunk;
+        if (eof) {
+          // the helper's status decides whether the end is the file's end or a failure (a file
+          // it may stat but not open): the last chunk must not claim eof before that is known
+          s.files().finish(p, path);
+        }
         ReadFileStreamResponse.Builder r =
             ReadFileStreamResponse.newBuilder()
                 .setData(ByteString.copyFrom(buf, 0, n))
@@ -90,7 +95,6 @@ final class ReadStreamCall {
           break;
         }
       }
-      s.files().finish(p, path);
       gate.complete();
     } catch (Exception e) {
       if (p != null) {
