@@ -148,6 +148,11 @@ final class FakeDataPlane
                     .setTotalSize(size)));
       }
       so.onNext(frame(ReadFileStreamResponse.newBuilder().setEof(true).setTotalSize(size)));
+      io.grpc.Status late = fake.readFailsAfterEof;
+      if (late != null) {
+        so.onError(late.asRuntimeException());
+        return;
+      }
       so.onCompleted();
     } catch (IOException e) {
       throw io(e, q.getPath());

@@ -52,6 +52,12 @@ public final class FakeTenki implements AutoCloseable {
    */
   public volatile boolean bareDataPlaneEndpoint;
 
+  /**
+   * Like a server that reports a read's failure only after its last chunk: ReadFileStream sends the
+   * file and its eof frame, then fails with this status instead of completing.
+   */
+  public volatile io.grpc.Status readFailsAfterEof;
+
   public volatile String gatewayUrl;
   public final AtomicInteger routeNotReady = new AtomicInteger();
   public final AtomicInteger routeFailed = new AtomicInteger();

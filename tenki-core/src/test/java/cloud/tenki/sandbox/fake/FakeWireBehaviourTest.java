@@ -374,4 +374,22 @@ class FakeWireBehaviourTest {
       }
     }
   }
+
+  @Test
+  void aReadThatFailsAfterItsLastChunkIsAnErrorNotTheWholeFile() throws Exception {
+    try (Sandbox sb = create()) {
+      sb.fs().writeText("half.txt", "abc");
+      fake.readFailsAfterEof = io.grpc.Status.PERMISSION_DENIED.withDescription("denied late");
+      assertThatThrownBy(() -> sb.fs().readBytes("half.txt")).hasMessageContaining("denied late");
+      assertThatThrownBy(
+              () -> {
+                try (InputStream in = sb.fs().openRead("half.txt")) {
+                  in.readAllBytes();
+                }
+              })
+          .hasMessageContaining("denied late");
+      fake.readFailsAfterEof = null;
+      assertThat(sb.fs().readText("half.txt")).isEqualTo("abc");
+    }
+  }
 }

@@ -82,18 +82,28 @@ public final class FileReadStream extends InputStream {
       }
       current = responses.next().getResponse();
       pos = 0;
-      if (current.getEof() && current.getData().isEmpty()) {
-        eof = true;
-        return false;
-      }
       if (current.getEof()) {
         eof = true;
+        drain();
+        if (current.getData().isEmpty()) {
+          return false;
+        }
       }
       if (!current.getData().isEmpty()) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Waits for the call's status after the last message: a server that sent {@code eof} and then
+   * failed (the file could be stat'ed but not opened) is an error, not an empty file.
+   */
+  private void drain() {
+    while (responses.hasNext()) {
+      responses.next();
+    }
   }
 
   @Override
