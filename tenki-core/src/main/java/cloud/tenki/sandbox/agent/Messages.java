@@ -1,6 +1,7 @@
 package cloud.tenki.sandbox.agent;
 
 import cloud.tenki.sandbox.TenkiException;
+import cloud.tenki.sandbox.internal.dataplane.SandboxPaths;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -102,19 +103,26 @@ final class Messages {
 
   /** "Could not {what}: {reason}. {advice}" for a backend failure. */
   static String backendFailure(String what, TenkiException e, Collection<String> secrets) {
+    String reason = reason(e, secrets);
+    // a file the sandbox user may not read or write, as opposed to a refused credential
+    boolean fileMode =
+        e.code().equals("permission_denied") && reason.contains(SandboxPaths.HOME + "/");
     String advice =
-        switch (e.code()) {
-          case "unavailable", "deadline_exceeded" ->
-              " The sandbox service did not answer in time; try again in a moment.";
-          case "resource_exhausted" ->
-              " A resource limit was hit (disk, memory, processes or the backend's capacity);"
-                  + " free some space or try again later.";
-          case "unauthenticated", "permission_denied" ->
-              " The sandbox service refused the request; this is a configuration problem the"
-                  + " user must fix.";
-          default -> "";
-        };
-    return "Could not " + what + ": " + sentence(reason(e, secrets)) + advice;
+        fileMode
+            ? " The sandbox's user (tenki) lacks permission there; check it with ls -l and change"
+                + " it with chmod if it is yours."
+            : switch (e.code()) {
+              case "unavailable", "deadline_exceeded" ->
+                  " The sandbox service did not answer in time; try again in a moment.";
+              case "resource_exhausted" ->
+                  " A resource limit was hit (disk, memory, processes or the backend's capacity);"
+                      + " free some space or try again later.";
+              case "unauthenticated", "permission_denied" ->
+                  " The sandbox service refused the request; this is a configuration problem the"
+                      + " user must fix.";
+              default -> "";
+            };
+    return "Could not " + what + ": " + sentence(reason) + advice;
   }
 
   private static String sentence(String s) {

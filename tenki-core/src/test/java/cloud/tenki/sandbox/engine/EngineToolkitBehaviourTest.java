@@ -38,6 +38,27 @@ class EngineToolkitBehaviourTest extends ToolkitBehaviourSuite {
   }
 
   @Test
+  void aFileTheSandboxUserCannotReadOrWriteIsAnErrorSayingSo() {
+    ToolkitHarness h = harness();
+    String key = key();
+    h.ok(key, "run_command", Map.of("command", "printf secret > locked && chmod 000 locked"));
+    // not an empty file: the read fails, and the advice is about the file, not a credential
+    assertThat(h.error(key, "read_file", Map.of("path", "locked")).text())
+        .contains("permission denied: /home/tenki/locked", "ls -l", "chmod")
+        .doesNotContain("configuration problem");
+    assertThat(
+            h.error(key, "edit_file", Map.of("path", "locked", "old_text", "s", "new_text", "t"))
+                .text())
+        .contains("permission denied");
+    assertThat(h.error(key, "write_file", Map.of("path", "locked", "content", "x")).text())
+        .contains("permission denied: /home/tenki/locked", "chmod");
+    // a file where a folder of the path should be is named
+    h.ok(key, "write_file", Map.of("path", "notes", "content", "x"));
+    assertThat(h.error(key, "write_file", Map.of("path", "notes/today.md", "content", "x")).text())
+        .contains("/home/tenki/notes is a file");
+  }
+
+  @Test
   void theExposedPreviewUrlServesTheSandboxesServerToTheHost() throws Exception {
     ToolkitHarness h = harness();
     String key = key();
