@@ -128,6 +128,35 @@ final class ListFilesTool {
     return new Parsed(entries, total < 0 ? entries.size() : total);
   }
 
+  private static final int MAX_UNREADABLE = 10;
+
+  /**
+   * The folders find could not read ({@code find: './x': Permission denied}, with straight or
+   * typographic quotes by locale), as {@code x/}, the first ten.
+   */
+  static List<String> unreadable(String stderr) {
+    List<String> out = new ArrayList<>();
+    String suffix = ": Permission denied";
+    for (String line : stderr.split("\n")) {
+      if (out.size() == MAX_UNREADABLE) {
+        break;
+      }
+      if (!line.startsWith("find: ") || !line.endsWith(suffix)) {
+        continue;
+      }
+      String quoted = line.substring("find: ".length(), line.length() - suffix.length());
+      if (quoted.length() < 2) {
+        continue;
+      }
+      String p = quoted.substring(1, quoted.length() - 1);
+      p = p.startsWith("./") ? p.substring(2) : p;
+      if (!p.isEmpty() && !p.equals(".") && !out.contains(p + "/")) {
+        out.add(p + "/");
+      }
+    }
+    return out;
+  }
+
   private static String type(String findType) {
     return switch (findType) {
       case "f" -> "file";
@@ -186,6 +215,15 @@ final class ListFilesTool {
               + " more entries not listed (at most "
               + max
               + "); list a subdirectory or use a smaller depth ...]");
+    }
+    List<String> unreadable = unreadable(r.stderrText());
+    if (!unreadable.isEmpty()) {
+      out.put("unreadable", unreadable);
+      out.line(
+          "Not listed, the sandbox user may not read them: "
+              + String.join(", ", unreadable)
+              + (unreadable.size() == MAX_UNREADABLE ? ", ..." : "")
+              + ".");
     }
     if (r.timedOut()) {
       out.line("[listing stopped after 60 s; the tree is very large]");

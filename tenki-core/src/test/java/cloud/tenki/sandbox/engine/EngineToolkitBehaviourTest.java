@@ -35,6 +35,15 @@ class EngineToolkitBehaviourTest extends ToolkitBehaviourSuite {
     h.ok(key, "run_command", Map.of("command", "mkdir locked && chmod 000 locked"));
     assertThat(h.error(key, "list_files", Map.of("path", "locked")).text())
         .contains("/home/tenki/locked cannot be listed: cd: can't cd to locked");
+    // a folder inside that cannot be read is named, not silently shown empty
+    h.ok(
+        key,
+        "run_command",
+        Map.of("command", "mkdir -p p/open p/shut && touch p/open/a p/shut/b && chmod 000 p/shut"));
+    ToolResult partial = h.ok(key, "list_files", Map.of("path", "p", "depth", 3));
+    assertThat(partial.text())
+        .contains("open/a", "Not listed, the sandbox user may not read them: shut/.");
+    assertThat(partial.structured()).containsEntry("unreadable", List.of("shut/"));
   }
 
   @Test
