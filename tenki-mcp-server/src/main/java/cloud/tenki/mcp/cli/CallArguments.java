@@ -8,10 +8,10 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Turns {@code --json '{...}'} and {@code --arg name=value} into a tool's arguments object. {@code
- * --arg} values stay strings where the tool's schema says string (or says nothing) and are read as
- * JSON for numbers, booleans, arrays and objects, so {@code --arg steps=3} is a number while {@code
- * --arg text=3} is the text "3".
+ * Turns the arguments object ({@code '{...}'} after the tool's name, or {@code --json}) and {@code
+ * --arg name=value} into a tool's arguments object. {@code --arg} values stay strings where the
+ * tool's schema says string (or says nothing) and are read as JSON for numbers, booleans, arrays
+ * and objects, so {@code --arg steps=3} is a number while {@code --arg text=3} is the text "3".
  */
 final class CallArguments {
 
@@ -20,9 +20,10 @@ final class CallArguments {
   static ObjectNode parse(List<ToolDefinition> tools, String tool, String json, List<String> args) {
     ObjectNode arguments = JsonRpc.MAPPER.createObjectNode();
     if (json != null) {
-      JsonNode parsed = readJson(json, "--json");
+      JsonNode parsed = readJson(json, "the arguments (ARGUMENTS or --json)");
       if (!parsed.isObject()) {
-        throw new IllegalArgumentException("--json must be a JSON object");
+        throw new IllegalArgumentException(
+            "the arguments (ARGUMENTS or --json) must be a JSON object, like '{\"path\": \".\"}'");
       }
       arguments.setAll((ObjectNode) parsed);
     }

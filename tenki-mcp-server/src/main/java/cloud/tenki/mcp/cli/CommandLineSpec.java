@@ -48,12 +48,19 @@ final class CommandLineSpec {
       return new Invocation("tools", settings, null, List.of(), json, false, -1);
     }
     if (name.equals("call")) {
+      String inline = command.matchedPositionalValue(1, null);
+      String json = command.matchedOptionValue("--json", null);
+      if (inline != null && json != null) {
+        err.println("error: give the arguments as ARGUMENTS or with --json, not both");
+        command.commandSpec().commandLine().usage(err);
+        return Invocation.exit(McpServerCli.USAGE);
+      }
       return new Invocation(
           "call",
           settings,
           command.matchedPositionalValue(0, ""),
           command.matchedOptionValue("--arg", new ArrayList<String>()),
-          command.matchedOptionValue("--json", null),
+          inline != null ? inline : json,
           command.hasMatchedOption("--raw"),
           -1);
     }
@@ -109,6 +116,14 @@ final class CommandLineSpec {
             .arity("1")
             .type(String.class)
             .description("Tool name (see the tools command).")
+            .build());
+    call.addPositional(
+        PositionalParamSpec.builder()
+            .paramLabel("ARGUMENTS")
+            .arity("0..1")
+            .type(String.class)
+            .description(
+                "All arguments as one JSON object, as with --json: '{\"command\":\"ls\"}'.")
             .build());
     call.addOption(
         OptionSpec.builder("--arg")

@@ -58,6 +58,19 @@ class CliTest {
         .isZero();
     assertThat(err()).contains("step 1 of 2").contains("step 2 of 2");
     assertThat(out()).contains("slow finished 2 steps");
+    // the arguments as one JSON object after the tool's name, as people first try
+    out.reset();
+    assertThat(run(Map.of(), "call", "echo", "{\"text\":\"ab\",\"repeat\":3}")).isZero();
+    assertThat(out()).isEqualTo("ababab\n");
+  }
+
+  @Test
+  void argumentsGivenTwiceAreAUsageError() {
+    assertThat(run(Map.of(), "call", "echo", "{\"text\":\"a\"}", "--json", "{\"text\":\"b\"}"))
+        .isEqualTo(2);
+    assertThat(err()).contains("not both");
+    assertThat(run(Map.of(), "call", "echo", "[1]")).isEqualTo(2);
+    assertThat(err()).contains("must be a JSON object");
   }
 
   @Test
