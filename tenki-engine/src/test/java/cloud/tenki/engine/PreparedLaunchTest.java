@@ -253,6 +253,32 @@ class PreparedLaunchTest {
   @EnumSource(
       value = Isolation.class,
       names = {"BWRAP", "UNSHARE"})
+  void aProgramThatCannotRunIsReportedAlikeOnBothPaths(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = start(isolation);
+    sb.run("sh", "-c", "printf 'echo x' > plain.sh");
+    awaitPrepared(sb);
+    String[][] cases = {
+      {"no-such-command-here", "127", "no-such-command-here: command not found"},
+      {"./missing.sh", "127", "./missing.sh: No such file or directory"},
+      {"./plain.sh", "126", "./plain.sh: Permission denied"},
+      {"/home/tenki", "126", "/home/tenki: Is a directory"},
+    };
+    for (String[] c : cases) {
+      var warm = runPrepared(sb, cmd(c[0]));
+      // a reserved variable name sends a request down the on-demand path
+      var cold = sb.run(cmd(c[0]).putEnv("_tenki_cold", "1"), null);
+      for (var r : List.of(warm, cold)) {
+        assertThat(r.code()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
+        assertThat(r.err()).as(c[0]).isEqualTo(c[2] + "\n");
+      }
+      awaitPrepared(sb);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
   void killingEverythingInsideDoesNotBreakTheNextCommand(Isolation isolation) throws Exception {
     EngineClient.Sandbox sb = startPrepared(isolation);
     String ns = pidNamespace(sb);

@@ -37,6 +37,24 @@ final class CommandEnvironment {
   static final String HOST_BASE_NAMES =
       String.join(" ", new java.util.TreeSet<>(HOST_BASE.keySet()));
 
+  /**
+   * Execs {@code "$@"}, first reporting a program that cannot run as a shell would ("x: command not
+   * found", 127; "./x: Permission denied", 126), not with the launch script's own name and line
+   * number.
+   */
+  static final String EXEC_COMMAND =
+      "case $1 in\n"
+          + "  */*)\n"
+          + "    if [ ! -e \"$1\" ]; then printf '%s: No such file or directory\\n' \"$1\" >&2; exit 127;"
+          + " fi\n"
+          + "    if [ -d \"$1\" ]; then printf '%s: Is a directory\\n' \"$1\" >&2; exit 126; fi\n"
+          + "    if [ ! -x \"$1\" ]; then printf '%s: Permission denied\\n' \"$1\" >&2; exit 126; fi ;;\n"
+          + "  *)\n"
+          + "    command -v -- \"$1\" >/dev/null 2>&1 ||"
+          + " { printf '%s: command not found\\n' \"$1\" >&2; exit 127; } ;;\n"
+          + "esac\n"
+          + "exec \"$@\"\n";
+
   // names are identifiers (checked before they get here), so the eval only ever sees
   // `export "$1=${TENKI_ENV_<identifier>}"`
   private static final String RESTORE =
@@ -52,7 +70,7 @@ final class CommandEnvironment {
           + "  shift\n"
           + "done\n"
           + "shift\n"
-          + "exec \"$@\"\n";
+          + EXEC_COMMAND;
 
   // the host's /usr is mounted read-only in every sandbox, while /bin is the sandbox's own and a
   // sandbox may have replaced it; privileged steps (volume mounts) go through this shell too

@@ -76,7 +76,7 @@ final class PreparedRequest {
           + "  _tenki_field; export \"$_tenki_k=$_tenki_v\"\n"
           + "done\n"
           + "printf C\n"
-          + "exec \"$@\"\n";
+          + CommandEnvironment.EXEC_COMMAND;
 
   private PreparedRequest() {}
 
