@@ -104,11 +104,23 @@ final class FileReader {
     String mime = null;
     if (encoding.equals("auto")) {
       mime = !rangeGiven ? ImageTypes.detect(head) : null;
-      kind = mime != null ? "image" : ReadFileTool.isText(head, head.length) ? "text" : "base64";
+      kind =
+          mime != null
+              ? "image"
+              : ReadFileTool.isText(head, head.length)
+                  ? "text"
+                  : ReadFileTool.isLegacyText(head, head.length) ? "legacy" : "base64";
     }
     return switch (kind) {
       case "image" -> image(mime, span <= head.length ? head : null);
       case "base64" -> base64(offset, span, head, rangeGiven);
+      case "legacy" ->
+          text(offset, span, head, rangeGiven)
+              .put("utf8", false)
+              .line(
+                  "This is not UTF-8 (another encoding, Latin-1 perhaps): bytes that do not"
+                      + " decode are shown as \uFFFD. encoding base64 gives the exact bytes;"
+                      + " iconv can convert the file.");
       default -> text(offset, span, head, rangeGiven);
     };
   }

@@ -70,6 +70,8 @@ final class OutputSchemas {
       "byte_offset": {"type": "integer"},
       "bytes_read": {"type": "integer"},
       "truncated": {"type": "boolean"},
+      "utf8": {"type": "boolean", "description": "false when the text is in another encoding; \
+      bytes that do not decode are shown as U+FFFD."},
       """
           + NOTE
           + """
@@ -107,6 +109,8 @@ final class OutputSchemas {
         "size_bytes": {"type": "integer"}}, "required": ["path", "type"]}},
       "total_entries": {"type": "integer"},
       "truncated": {"type": "boolean"},
+      "unreadable": {"type": "array", "items": {"type": "string"}, "description": "Folders the \
+      sandbox user may not read, so not listed."},
       """
           + NOTE
           + """

@@ -94,6 +94,26 @@ final class ReadFileTool {
     }
   }
 
+  /**
+   * Whether {@code data}, which is not UTF-8, still reads as text in some other encoding (Latin-1,
+   * Windows-1252): no NUL and hardly any control characters besides tab, line and page breaks,
+   * backspace and escape. Binary data has about one control byte in nine.
+   */
+  static boolean isLegacyText(byte[] data, int length) {
+    int control = 0;
+    for (int i = 0; i < length; i++) {
+      int b = data[i] & 0xff;
+      if (b == 0) {
+        return false;
+      }
+      if (b < 0x20 && b != '\t' && b != '\n' && b != '\r' && b != '\f' && b != 0x0b && b != 0x08
+          && b != 0x1b) {
+        control++;
+      }
+    }
+    return length > 0 && control * 100L <= length;
+  }
+
   static String base64(byte[] data) {
     return Base64.getEncoder().encodeToString(data);
   }

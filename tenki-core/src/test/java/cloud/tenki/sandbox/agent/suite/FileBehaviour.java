@@ -72,6 +72,39 @@ public interface FileBehaviour extends ToolkitContext {
   }
 
   @Test
+  default void textInAnotherEncodingIsShownAsTextNotBase64() {
+    ToolkitHarness h = harness();
+    String key = key();
+    // "café crème\nnaïve\n" in Latin-1
+    byte[] latin1 = "café crème\nnaïve\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    h.ok(
+        key,
+        "write_file",
+        Map.of(
+            "path",
+            "old.txt",
+            "content",
+            Base64.getEncoder().encodeToString(latin1),
+            "encoding",
+            "base64"));
+    ToolResult r = h.ok(key, "read_file", Map.of("path", "old.txt"));
+    assertThat(r.structured())
+        .containsEntry("encoding", "text")
+        .containsEntry("utf8", false)
+        .containsEntry("content", "caf\uFFFD cr\uFFFDme\nna\uFFFDve\n");
+    assertThat(r.text()).contains("This is not UTF-8", "encoding base64 gives the exact bytes");
+    // bytes that are not UTF-8, among control bytes but without a NUL, are still binary
+    byte[] controls = new byte[200];
+    for (int i = 0; i < controls.length; i++) {
+      controls[i] = (byte) (i % 2 == 0 ? 1 + i % 7 : 0x80 + i % 64);
+    }
+    String b64 = Base64.getEncoder().encodeToString(controls);
+    h.ok(key, "write_file", Map.of("path", "ctl.bin", "content", b64, "encoding", "base64"));
+    assertThat(h.ok(key, "read_file", Map.of("path", "ctl.bin")).structured())
+        .containsEntry("encoding", "base64");
+  }
+
+  @Test
   default void lineAndByteRangesPageThroughText() {
     ToolkitHarness h = harness();
     String key = key();
