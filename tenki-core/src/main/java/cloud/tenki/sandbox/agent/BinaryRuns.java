@@ -9,7 +9,8 @@ import java.util.List;
  * out as replacement characters and control codes: thousands of tokens that say nothing. Lines that
  * are mostly such characters are replaced, each run of them by one marker that says about how many
  * bytes it held; text lines around them stay. Text in a legacy encoding (a few undecodable bytes in
- * a line of words) and terminal escapes (colour codes) stay as they are. Stateless.
+ * a line of words) and terminal escapes (colour codes) do not make a line binary; the escapes are
+ * removed before, by {@link TerminalEscapes}. Stateless.
  */
 final class BinaryRuns {
 

@@ -17,7 +17,10 @@ final class CommandOutput {
     sections(r, out.text(), out.truncated(), outFile, err.text(), err.truncated(), errFile);
   }
 
-  /** As above; binary lines are replaced by a marker (see {@link BinaryRuns}) and flag a cut. */
+  /**
+   * As above; terminal control sequences are removed (see {@link TerminalEscapes}), and binary
+   * lines are replaced by a marker (see {@link BinaryRuns}) and flag a cut.
+   */
   static void sections(
       ResultBuilder r,
       String rawOut,
@@ -26,11 +29,13 @@ final class CommandOutput {
       String rawErr,
       boolean errTruncated,
       String errFile) {
-    String out = BinaryRuns.collapse(rawOut);
-    String err = BinaryRuns.collapse(rawErr);
+    String plainOut = TerminalEscapes.strip(rawOut);
+    String plainErr = TerminalEscapes.strip(rawErr);
+    String out = BinaryRuns.collapse(plainOut);
+    String err = BinaryRuns.collapse(plainErr);
     r.put("stdout", out).put("stderr", err);
-    r.put("stdout_truncated", outTruncated || !out.equals(rawOut));
-    r.put("stderr_truncated", errTruncated || !err.equals(rawErr));
+    r.put("stdout_truncated", outTruncated || !out.equals(plainOut));
+    r.put("stderr_truncated", errTruncated || !err.equals(plainErr));
     r.put("stdout_file", outFile);
     r.put("stderr_file", errFile);
     if (!out.isEmpty()) {

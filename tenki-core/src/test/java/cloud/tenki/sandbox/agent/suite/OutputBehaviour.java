@@ -31,7 +31,7 @@ public interface OutputBehaviour extends ToolkitContext {
     assertThat(stdout)
         .startsWith("before\n[binary data, about 10.")
         .contains("KiB, not shown: pipe it through xxd or base64")
-        .endsWith("]\nafter \u001b[1mbold\u001b[0m caf\uFFFD\n")
+        .endsWith("]\nafter bold caf\uFFFD\n")
         .doesNotContain("\u0000");
     assertThat(stdout.chars().filter(c -> c == 0xFFFD).count())
         .as("only the legacy-encoded letter of the text line is a replacement character")
@@ -40,6 +40,15 @@ public interface OutputBehaviour extends ToolkitContext {
     assertThat(h.ok(key, "run_command", sh("printf 'plain\\n'")).structured())
         .containsEntry("stdout", "plain\n")
         .containsEntry("stdout_truncated", false);
+    // colours and other terminal sequences are not shown; nothing else is cut
+    assertThat(
+            h.ok(
+                    key,
+                    "run_command",
+                    sh("printf '\\033[31mred\\033[0m \\033]0;title\\007ok\\n' >&2"))
+                .structured())
+        .containsEntry("stderr", "red ok\n")
+        .containsEntry("stderr_truncated", false);
   }
 
   @Test
