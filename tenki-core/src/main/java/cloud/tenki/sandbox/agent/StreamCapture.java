@@ -131,9 +131,10 @@ final class StreamCapture {
     if (decoded.position() == 0) {
       return;
     }
-    String text = decoded.flip().toString();
+    // as in results, without terminal sequences (one split across two chunks may leave a piece)
+    String text = TerminalEscapes.strip(decoded.flip().toString());
     decoded.clear();
-    if (listenerFailed) {
+    if (listenerFailed || text.isEmpty()) {
       return;
     }
     try {

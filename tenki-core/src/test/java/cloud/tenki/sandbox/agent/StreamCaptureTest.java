@@ -52,4 +52,16 @@ class StreamCaptureTest {
     assertThat(calls[0]).isEqualTo(1);
     assertThat(c.render().text()).isEqualTo("one\ntwo\n");
   }
+
+  @Test
+  void listenersGetOutputWithoutColourCodes() {
+    List<String> got = new ArrayList<>();
+    StreamCapture c = new StreamCapture("stdout", OutputBudget.DEFAULT, null, (s, t) -> got.add(t));
+    c.accept("\u001b[32mPASSED\u001b[0m test_a\n".getBytes(StandardCharsets.UTF_8));
+    c.accept("\u001b[0m".getBytes(StandardCharsets.UTF_8));
+    c.finish();
+    assertThat(got).containsExactly("PASSED test_a\n");
+    // the capture itself keeps the bytes; results remove the sequences when they render
+    assertThat(c.render().text()).startsWith("\u001b[32m");
+  }
 }
