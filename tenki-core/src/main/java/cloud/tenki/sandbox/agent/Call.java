@@ -48,15 +48,44 @@ final class Call {
    * sandbox replaced one that was shut down, say), as a failed call's result must show them.
    */
   String withNotes(String message) {
+    java.util.List<String> notes = missingNotes(message);
+    return notes.isEmpty() ? message : message + "\nNote: " + String.join(" ", notes);
+  }
+
+  /**
+   * {@code result} with the notes of this call's leases that its text does not already say: a call
+   * that took more than one lease (a long command written to a file first) reports what each saw.
+   */
+  ToolResult withNotes(ToolResult result) {
+    java.util.List<ToolContent> content = result.content();
+    if (content.isEmpty() || !(content.get(0) instanceof ToolContent.Text first)) {
+      return result;
+    }
+    java.util.List<String> notes = missingNotes(result.text());
+    if (notes.isEmpty()) {
+      return result;
+    }
+    String joined = String.join(" ", notes);
+    java.util.List<ToolContent> withNote = new java.util.ArrayList<>(content);
+    withNote.set(0, new ToolContent.Text(first.text() + "\nNote: " + joined));
+    java.util.Map<String, Object> structured = new java.util.LinkedHashMap<>(result.structured());
+    if (!result.isError()) {
+      Object before = structured.get("note");
+      structured.put("note", before == null ? joined : before + " " + joined);
+    }
+    return new ToolResult(withNote, structured, result.isError());
+  }
+
+  private java.util.List<String> missingNotes(String text) {
     java.util.List<String> notes = new java.util.ArrayList<>();
     for (Lease l : leases) {
       for (String n : l.notes()) {
-        if (!n.isEmpty() && !notes.contains(n) && !message.contains(n)) {
+        if (!n.isEmpty() && !notes.contains(n) && !text.contains(n)) {
           notes.add(n);
         }
       }
     }
-    return notes.isEmpty() ? message : message + "\nNote: " + String.join(" ", notes);
+    return notes;
   }
 
   /** A lease for a quick call (file operations, status). */

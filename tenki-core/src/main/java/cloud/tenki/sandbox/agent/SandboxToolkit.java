@@ -128,7 +128,7 @@ public final class SandboxToolkit implements AutoCloseable {
       if (call.cancelled()) {
         return ToolResult.error("The call was cancelled before it started; nothing was run.");
       }
-      return dispatch(spec.name(), call);
+      return call.withNotes(dispatch(spec.name(), call));
     } catch (ToolFailure f) {
       return ToolResult.error(call == null ? f.getMessage() : call.withNotes(f.getMessage()));
     } catch (TenkiException e) {

@@ -51,6 +51,27 @@ public interface LifetimeBehaviour extends ToolkitContext {
   }
 
   @Test
+  default void aLongCommandAfterAnIdleShutdownStillCarriesTheNote() {
+    ManualClock clock = new ManualClock();
+    ToolkitHarness h = harness(b -> b.clock(clock).idleTimeout(Duration.ofMinutes(10)));
+    String key = key();
+    h.ok(key, "run_command", sh("true"));
+    clock.advance(Duration.ofMinutes(11));
+    ToolkitHarness.await(
+        Duration.ofSeconds(20),
+        "the idle sandbox to close",
+        () -> h.sandboxes().isEmpty() && h.toolkit.runningSandboxes() == 0);
+    // over 100 KB, so the command is written to a file first (a lease of its own)
+    String command = "cat > /dev/null <<'EOF'\n" + "x".repeat(120_000) + "\nEOF\necho ran";
+    ToolResult r = h.ok(key, "run_command", Map.of("command", command));
+    assertThat(r.structured()).containsEntry("stdout", "ran\n");
+    assertThat(r.structured().get("note"))
+        .asString()
+        .contains("shut down after 10 min without use");
+    assertThat(r.text()).contains("Note: The previous sandbox was shut down");
+  }
+
+  @Test
   default void aSandboxIsNotIdleWhileACallRuns() throws Exception {
     ManualClock clock = new ManualClock();
     ToolkitHarness h = harness(b -> b.clock(clock).idleTimeout(Duration.ofMinutes(1)));
