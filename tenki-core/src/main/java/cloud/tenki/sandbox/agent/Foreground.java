@@ -93,14 +93,34 @@ final class Foreground {
     err.finish();
   }
 
+  /**
+   * How many commands' spill files a sandbox keeps: each may hold up to the spill cap per stream,
+   * and the files live on the sandbox's own disk, so older ones are removed as new ones start.
+   */
+  static final int KEEP_SPILLS = 16;
+
   private synchronized Spill spill(Lease lease, String stream) {
     if (spillNumber == 0) {
       spillNumber = lease.live().nextSpill();
+      removeSpills(lease, spillNumber - KEEP_SPILLS);
     }
     return new Spill(
         lease.live(),
         Settings.SPILL_DIR + "/" + spillNumber + "." + stream,
         call.settings.spillCapBytes());
+  }
+
+  /** Removes the spill files of command {@code number} (best effort: they may not exist). */
+  private static void removeSpills(Lease lease, int number) {
+    if (number <= 0) {
+      return;
+    }
+    String stem = Settings.SPILL_DIR + "/" + number;
+    try {
+      lease.sandbox().exec("rm", "-f", "--", stem + ".stdout", stem + ".stderr");
+    } catch (TenkiException e) {
+      // files that cannot be removed now stay; they are only disk
+    }
   }
 
   private ToolFailure startFailure(TenkiException e, Lease lease) {

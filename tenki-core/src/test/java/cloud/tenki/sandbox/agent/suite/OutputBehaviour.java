@@ -8,6 +8,7 @@ import cloud.tenki.sandbox.agent.Cancellation;
 import cloud.tenki.sandbox.agent.OutputBudget;
 import cloud.tenki.sandbox.agent.ToolResult;
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,24 @@ public interface OutputBehaviour extends ToolkitContext {
     ToolResult page =
         h.ok(key, "read_file", Map.of("path", file, "start_line", 150000, "end_line", 150002));
     assertThat(page.structured()).containsEntry("content", "150000\n150001\n150002\n");
+  }
+
+  @Test
+  default void onlyTheRecentSpillFilesAreKept() {
+    ToolkitHarness h = harness(b -> b.stdoutBudget(OutputBudget.ofChars(256)));
+    String key = key();
+    List<String> files = new java.util.ArrayList<>();
+    for (int i = 0; i < 18; i++) {
+      ToolResult r = h.ok(key, "run_command", sh("seq 1 1000"));
+      files.add((String) r.structured().get("stdout_file"));
+    }
+    ToolResult listed = h.ok(key, "run_command", sh("ls .tenki/output | sort -n"));
+    // sixteen commands' files stay: the first two spilled ones are gone
+    assertThat(((String) listed.structured().get("stdout")).lines().toList())
+        .hasSize(16)
+        .doesNotContain(files.get(0).substring(files.get(0).lastIndexOf('/') + 1))
+        .doesNotContain(files.get(1).substring(files.get(1).lastIndexOf('/') + 1))
+        .contains(files.get(17).substring(files.get(17).lastIndexOf('/') + 1));
   }
 
   @Test
