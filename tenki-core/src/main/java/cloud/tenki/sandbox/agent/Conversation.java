@@ -234,6 +234,9 @@ final class Conversation {
         return false;
       }
       boolean idle = !now.isBefore(lastUsed.plus(idleTimeout));
+      if (current != null && idle && !current.paused() && servedRecently(now, idleTimeout)) {
+        return false;
+      }
       if (current != null && idle && !current.paused()) {
         if (action == IdleAction.PAUSE && owner.pause(current)) {
           return false;
@@ -245,6 +248,27 @@ final class Conversation {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Whether the sandbox, idle as far as tool calls go, has exposed ports that were used within
+   * {@code idleTimeout} (someone is looking at a preview): the backend's last activity counts as
+   * use then. Only asked when ports are exposed; a sandbox that cannot tell counts as unused.
+   */
+  private boolean servedRecently(Instant now, Duration idleTimeout) {
+    if (current.exposedPorts.isEmpty()) {
+      return false;
+    }
+    try {
+      Instant active = current.sandbox.info().lastActivityAt().orElse(null);
+      if (active != null && now.isBefore(active.plus(idleTimeout)) && active.isAfter(lastUsed)) {
+        lastUsed = active;
+        return true;
+      }
+    } catch (RuntimeException e) {
+      // gone or unreachable: the idle policy applies
+    }
+    return false;
   }
 
   private void resume(List<String> notes) {

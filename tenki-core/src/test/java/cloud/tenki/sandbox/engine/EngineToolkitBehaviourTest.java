@@ -97,4 +97,41 @@ class EngineToolkitBehaviourTest extends ToolkitBehaviourSuite {
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).contains("<h1>from the sandbox</h1>");
   }
+
+  @Test
+  void aPreviewInUseKeepsAnIdleSandboxOpen() throws Exception {
+    ToolkitHarness h = harness(b -> b.idleTimeout(Duration.ofSeconds(4)));
+    String key = key();
+    h.ok(key, "write_file", Map.of("path", "site/index.html", "content", "<p>live</p>"));
+    h.ok(
+        key,
+        "run_command",
+        Map.of(
+            "argv",
+            List.of("python3", "-m", "http.server", "3001", "--bind", "0.0.0.0", "-d", "site"),
+            "background",
+            true));
+    ToolkitHarness.await(
+        Duration.ofSeconds(30),
+        "the server to listen",
+        () -> !h.call(key, "expose_port", Map.of("port", 3001)).isError());
+    String url = (String) h.ok(key, "expose_port", Map.of("port", 3001)).structured().get("url");
+    HttpClient http = HttpClient.newHttpClient();
+    // ten seconds without a tool call, while someone looks at the preview twice a second
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < end) {
+      HttpResponse<String> page =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+      Thread.sleep(500);
+    }
+    assertThat(h.toolkit.runningSandboxes()).as("the sandbox behind the preview").isEqualTo(1);
+    // once nobody looks, the idle policy applies again
+    ToolkitHarness.await(
+        Duration.ofSeconds(30),
+        "the idle sandbox to close",
+        () -> h.sandboxes().isEmpty() && h.toolkit.runningSandboxes() == 0);
+  }
 }

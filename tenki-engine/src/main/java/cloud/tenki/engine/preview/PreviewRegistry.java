@@ -247,10 +247,20 @@ public final class PreviewRegistry implements AutoCloseable {
   }
 
   private void accessed(String id) {
+    String sessionId = null;
     synchronized (this) {
       Preview p = byId.get(id);
       if (p != null) {
         p.lastAccessedAt = clock.instant();
+        sessionId = p.sessionId;
+      }
+    }
+    if (sessionId != null) {
+      // a preview in use is activity of its sandbox, as a call would be
+      try {
+        sessions.touch(sessions.get(sessionId));
+      } catch (StatusRuntimeException gone) {
+        // the session ended meanwhile
       }
     }
   }
