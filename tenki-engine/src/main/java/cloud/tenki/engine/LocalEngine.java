@@ -72,10 +72,13 @@ public final class LocalEngine implements AutoCloseable {
   private final boolean deleteState;
   private final ScheduledExecutorService timers;
   private final MemoryBudget budget;
+  private final StateLock stateLock;
   private volatile boolean closed;
 
-  private LocalEngine(Builder b, EngineSettings settings, boolean deleteState) throws IOException {
+  private LocalEngine(Builder b, EngineSettings settings, boolean deleteState, StateLock stateLock)
+      throws IOException {
     this.settings = settings;
+    this.stateLock = stateLock;
     this.budget =
         new MemoryBudget(
             b.memoryBudget > 0
@@ -324,6 +327,7 @@ public final class LocalEngine implements AutoCloseable {
         LOG.warn("could not delete state directory: {}", e.toString());
       }
     }
+    stateLock.release();
   }
 
   private static String advertisedHost(String host) {
@@ -597,8 +601,16 @@ public final class LocalEngine implements AutoCloseable {
         boolean temp = stateDir == null;
         Path dir = temp ? Files.createTempDirectory("tenki-engine-") : stateDir;
         Files.createDirectories(dir);
-        EngineSettings settings = SettingsResolver.resolve(this, dir);
-        LocalEngine engine = new LocalEngine(this, settings, temp || deleteStateOnClose);
+        StateLock lock = StateLock.acquire(dir);
+        LocalEngine engine;
+        try {
+          EngineSettings settings = SettingsResolver.resolve(this, dir);
+          engine = new LocalEngine(this, settings, temp || deleteStateOnClose, lock);
+        } catch (IOException | RuntimeException | Error e) {
+          lock.release();
+          throw e;
+        }
+        EngineSettings settings = engine.settings;
         LOG.info(
             "tenki engine ready at {} (isolation={}, limits={}, state={})",
             engine.endpoint(),
