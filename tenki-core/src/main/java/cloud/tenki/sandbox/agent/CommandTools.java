@@ -82,17 +82,29 @@ final class CommandTools {
   private static String writeScript(Call call, String command) {
     try (Lease lease = call.lease()) {
       try {
-        return lease.first(
-            live -> {
-              live.ensureDir(Settings.CODE_DIR);
-              String f = Settings.CODE_DIR + "/" + live.nextCode() + ".sh";
-              live.sandbox.fs().writeText(f, command);
-              return f;
-            });
+        return writeCodeFile(lease, ".sh", command);
       } catch (TenkiException e) {
-        lease.live().forgetDir(Settings.CODE_DIR);
         throw call.failure("write the long command to a script file", e, lease);
       }
+    }
+  }
+
+  /**
+   * Writes {@code text} to the next numbered file under the code folder (created once per sandbox)
+   * and returns its path. On failure the folder is no longer assumed to exist.
+   */
+  private static String writeCodeFile(Lease lease, String extension, String text) {
+    try {
+      return lease.first(
+          live -> {
+            live.ensureDir(Settings.CODE_DIR);
+            String f = Settings.CODE_DIR + "/" + live.nextCode() + extension;
+            live.sandbox.fs().writeText(f, text);
+            return f;
+          });
+    } catch (TenkiException e) {
+      lease.live().forgetDir(Settings.CODE_DIR);
+      throw e;
     }
   }
 
@@ -182,14 +194,7 @@ final class CommandTools {
       }
       images = OutputImages.listedThroughTheApi();
       try {
-        file =
-            lease.first(
-                live -> {
-                  live.ensureDir(Settings.CODE_DIR);
-                  String f = Settings.CODE_DIR + "/" + live.nextCode() + extension;
-                  live.sandbox.fs().writeText(f, code);
-                  return f;
-                });
+        file = writeCodeFile(lease, extension, code);
         images.snapshot(lease.live());
       } catch (TenkiException e) {
         lease.live().forgetDir(Settings.CODE_DIR);
