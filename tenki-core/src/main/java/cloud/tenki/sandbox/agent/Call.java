@@ -33,7 +33,7 @@ final class Call {
     return cancellation != null && cancellation.isCancelled();
   }
 
-  /** The leases this call took, whose notes an error result must carry too. */
+  /** The leases this call took, whose notes its result must carry. */
   private final java.util.List<Lease> leases = new java.util.ArrayList<>();
 
   /** The conversation's sandbox for a call that may run for {@code callTime}. */
@@ -44,17 +44,9 @@ final class Call {
   }
 
   /**
-   * {@code message} with the notes of this call's leases that it does not already say (a new
-   * sandbox replaced one that was shut down, say), as a failed call's result must show them.
-   */
-  String withNotes(String message) {
-    java.util.List<String> notes = missingNotes(message);
-    return notes.isEmpty() ? message : message + "\nNote: " + String.join(" ", notes);
-  }
-
-  /**
-   * {@code result} with the notes of this call's leases that its text does not already say: a call
-   * that took more than one lease (a long command written to a file first) reports what each saw.
+   * {@code result} with the notes of this call's leases that its text does not already say (a new
+   * sandbox replaced one that was shut down, say): a failed call carries them too, and a call that
+   * took more than one lease (a long command written to a file first) reports what each saw.
    */
   ToolResult withNotes(ToolResult result) {
     java.util.List<ToolContent> content = result.content();

@@ -130,11 +130,12 @@ public final class SandboxToolkit implements AutoCloseable {
       }
       return call.withNotes(dispatch(spec.name(), call));
     } catch (ToolFailure f) {
-      return ToolResult.error(call == null ? f.getMessage() : call.withNotes(f.getMessage()));
+      return withNotes(call, ToolResult.error(f.getMessage()));
     } catch (TenkiException e) {
-      String message =
-          Messages.backendFailure("complete " + toolName, e, conversations.sandboxIds());
-      return ToolResult.error(call == null ? message : call.withNotes(message));
+      return withNotes(
+          call,
+          ToolResult.error(
+              Messages.backendFailure("complete " + toolName, e, conversations.sandboxIds())));
     } catch (RuntimeException e) {
       log.warn("tool {} failed unexpectedly", toolName, e);
       return ToolResult.error(
@@ -143,6 +144,11 @@ public final class SandboxToolkit implements AutoCloseable {
               + " failed unexpectedly (an internal error, logged for the"
               + " operator). Try again; if it keeps failing, try another way.");
     }
+  }
+
+  /** {@code result} with the notes of {@code call}'s leases (none before the call exists). */
+  private static ToolResult withNotes(Call call, ToolResult result) {
+    return call == null ? result : call.withNotes(result);
   }
 
   private static ToolResult dispatch(String tool, Call call) {
