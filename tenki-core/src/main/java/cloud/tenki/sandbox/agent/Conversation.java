@@ -83,10 +83,6 @@ final class Conversation {
   }
 
   /**
-   * A lease on the sandbox as it is (paused or not), or null when there is none; nothing is created
-   * or resumed. For calls that only look at what the toolkit holds (background processes).
-   */
-  /**
    * Why the conversation has no sandbox now although it had one (for sandbox_status), or null: the
    * note the next call that creates a sandbox will carry.
    */
@@ -99,6 +95,10 @@ final class Conversation {
     }
   }
 
+  /**
+   * A lease on the sandbox as it is (paused or not), or null when there is none; nothing is created
+   * or resumed. For calls that only look at what the toolkit holds (background processes).
+   */
   Lease acquireExisting() {
     lock.lock();
     try {

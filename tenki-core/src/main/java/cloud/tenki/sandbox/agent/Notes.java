@@ -6,10 +6,16 @@ import java.time.Duration;
 final class Notes {
   private Notes() {}
 
+  /** How the notes about an ended sandbox go on: the call that reads them ran in a new one. */
+  private static final String RAN_IN_A_NEW_SANDBOX = ", so this call ran in a new sandbox: files,";
+
+  private static final String GONE =
+      " installed packages and background processes from before are gone.";
+
   static final String LOST =
-      "The sandbox this conversation used had ended (terminated, expired or lost), so this call"
-          + " ran in a new sandbox: files, installed packages and background processes from"
-          + " before are gone.";
+      "The sandbox this conversation used had ended (terminated, expired or lost)"
+          + RAN_IN_A_NEW_SANDBOX
+          + GONE;
 
   static final String RESUMED =
       "The sandbox had been paused while idle and was resumed: files are intact, but background"
@@ -22,8 +28,9 @@ final class Notes {
   static String idleClosed(Duration idle) {
     return "The previous sandbox was shut down after "
         + Messages.duration(idle.toSeconds())
-        + " without use, so this call ran in a new sandbox: files, installed packages and"
-        + " background processes from before are gone.";
+        + " without use"
+        + RAN_IN_A_NEW_SANDBOX
+        + GONE;
   }
 
   /**
@@ -34,8 +41,6 @@ final class Notes {
   static String beforeNewSandbox(String note) {
     return note.replace(RAN_IN_A_NEW_SANDBOX, "; its files,");
   }
-
-  private static final String RAN_IN_A_NEW_SANDBOX = ", so this call ran in a new sandbox: files,";
 
   static String lifetimeEnding(Duration left) {
     return "The sandbox reaches its maximum lifetime in "
