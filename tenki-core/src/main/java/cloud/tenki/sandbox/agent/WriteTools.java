@@ -229,9 +229,12 @@ final class WriteTools {
   /** The longest exact text a not-found message quotes from the file. */
   private static final int QUOTE_MAX = 2000;
 
+  /** How many whitespace-insensitive matches a not-found message looks for. */
+  private static final int LOOSE_MAX = 10;
+
   private static String notFound(String path, String text, String oldText) {
     String hint = "";
-    List<LooseMatch.Span> loose = LooseMatch.find(text, oldText, 10);
+    List<LooseMatch.Span> loose = LooseMatch.find(text, oldText, LOOSE_MAX);
     if (text.contains("\r\n")
         && !oldText.contains("\r\n")
         && text.contains(oldText.replace("\n", "\r\n"))) {
@@ -257,7 +260,9 @@ final class WriteTools {
       loose.forEach(m -> starts.add(m.start()));
       hint =
           " When spaces and tabs are ignored it matches "
-              + (loose.size() == 10 ? "10 or more" : Integer.toString(loose.size()))
+              + (loose.size() == LOOSE_MAX
+                  ? LOOSE_MAX + " or more"
+                  : Integer.toString(loose.size()))
               + " places (starting on lines "
               + lineList(text, starts)
               + "); read them with read_file.";

@@ -85,9 +85,6 @@ public final class FileReadStream extends InputStream {
       if (current.getEof()) {
         eof = true;
         drain();
-        if (current.getData().isEmpty()) {
-          return false;
-        }
       }
       if (!current.getData().isEmpty()) {
         return true;
