@@ -48,7 +48,7 @@ class LoginShellTest {
     EngineClient.RunResult r = loginShell(sb, "printf %s \"$PATH\"", "/home/tenki/empty");
     assertThat(r.err()).isEmpty();
     assertThat(r.code()).isZero();
-    assertThat(r.out()).isEqualTo("/home/tenki/empty");
+    assertThat(r.out()).isEqualTo("/home/tenki/.local/bin:/home/tenki/empty");
   }
 
   @ParameterizedTest
@@ -57,8 +57,10 @@ class LoginShellTest {
       names = {"BWRAP", "UNSHARE"})
   void userProgramDirectoriesJoinThePathOnceTheyExist(Isolation isolation) throws Exception {
     EngineClient.Sandbox sb = sandbox(isolation);
-    assertThat(loginShell(sb, "printf %s \"$PATH\"", null).out()).isEqualTo(DEFAULT_PATH);
-    assertThat(sb.run("mkdir", "-p", "/home/tenki/.local/bin", "/home/tenki/bin").code()).isZero();
+    // ~/.local/bin, where pip and npm put what they install, exists in a new sandbox
+    assertThat(loginShell(sb, "printf %s \"$PATH\"", null).out())
+        .isEqualTo("/home/tenki/.local/bin:" + DEFAULT_PATH);
+    assertThat(sb.run("mkdir", "/home/tenki/bin").code()).isZero();
     String expected = "/home/tenki/.local/bin:/home/tenki/bin:" + DEFAULT_PATH;
     assertThat(loginShell(sb, "printf %s \"$PATH\"", null).out()).isEqualTo(expected);
     // a login shell started from a login shell does not add them again

@@ -94,6 +94,38 @@ public final class Rootfs {
           + "  unset _tenki_script\n"
           + "fi\n";
 
+  /**
+   * The sandbox's {@code /etc/pip.conf}. Debian marks its Python as managed by the distribution
+   * (PEP 668), so a plain {@code pip install} fails with "externally-managed-environment" and an
+   * assistant detours through a virtual environment or flags. The sandbox's system site-packages
+   * are read-only, so with the marker overridden pip installs into {@code ~/.local} by itself
+   * ("Defaulting to user installation"): the distribution's packages stay untouched, and inside a
+   * virtual environment the setting changes nothing.
+   */
+  static final String PIP_CONF =
+      "# pip settings of a tenki sandbox, written by the engine. System site-packages are\n"
+          + "# read-only, so `pip install` installs into ~/.local.\n"
+          + "[global]\n"
+          + "break-system-packages = true\n";
+
+  /**
+   * The sandbox's {@code /etc/gitconfig}: an identity, so that {@code git commit} works in a new
+   * sandbox (git refuses to guess one from a host name without a domain), and {@code main} for new
+   * repositories, which also spares every {@code git init} a ten-line hint. Settings in {@code
+   * ~/.gitconfig} or a repository's own config take precedence.
+   */
+  static String gitConfig(String hostname) {
+    return "# git settings of a tenki sandbox, written by the engine. Set your own identity with\n"
+        + "#   git config --global user.name NAME; git config --global user.email EMAIL\n"
+        + "[user]\n"
+        + "\tname = tenki\n"
+        + "\temail = tenki@"
+        + hostname
+        + ".invalid\n"
+        + "[init]\n"
+        + "\tdefaultBranch = main\n";
+  }
+
   /** Top-level names that merged-/usr hosts make symlinks into /usr. */
   public static final List<String> USR_LINKS = List.of("bin", "sbin", "lib", "lib64", "lib32");
 
@@ -128,6 +160,9 @@ public final class Rootfs {
     for (String d : List.of("home/tenki", "tmp", "etc", "usr", "proc", "dev", "run", "var/tmp")) {
       Files.createDirectories(root.resolve(d));
     }
+    // where user-level installs put programs (pip, npm -g below): there from the start, so the
+    // first login shell has it on PATH and `pip install black && black .` finds black
+    Files.createDirectories(root.resolve("home/tenki/.local/bin"));
     Files.setPosixFilePermissions(
         root.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
     Files.setPosixFilePermissions(
@@ -179,6 +214,8 @@ public final class Rootfs {
             + "\n");
     write(etc.resolve("profile"), PROFILE);
     write(etc.resolve("nsswitch.conf"), "passwd: files\ngroup: files\nhosts: files dns\n");
+    write(etc.resolve("pip.conf"), PIP_CONF);
+    write(etc.resolve("gitconfig"), gitConfig(hostname));
     if (outbound) {
       // slirp4netns answers DNS here and forwards to the host's resolvers
       write(etc.resolve("resolv.conf"), "nameserver 10.0.2.3\n");

@@ -22,7 +22,12 @@ public final class Sandbox {
   /** The {@code PATH} of sandbox processes when neither the session nor the call sets one. */
   static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-  /** The environment every sandbox process starts with, before session and call variables. */
+  /**
+   * The environment every sandbox process starts with, before session and call variables. {@code
+   * NPM_CONFIG_PREFIX} sends {@code npm install -g} to {@code ~/.local} (programs in {@code
+   * ~/.local/bin}, on the login shell's {@code PATH}): the default prefix, {@code /usr}, is
+   * read-only in a sandbox.
+   */
   private static final Map<String, String> BASE_ENV =
       Map.of(
           "PATH", DEFAULT_PATH,
@@ -31,7 +36,8 @@ public final class Sandbox {
           "LOGNAME", "tenki",
           "SHELL", "/bin/bash",
           "LANG", "C.UTF-8",
-          "TERM", "xterm-256color");
+          "TERM", "xterm-256color",
+          "NPM_CONFIG_PREFIX", "/home/tenki/.local");
 
   private final Launcher launcher;
   private final Cgroups cgroups;
@@ -344,6 +350,7 @@ public final class Sandbox {
     Map<String, String> merged = new TreeMap<>(BASE_ENV);
     if (launcher instanceof NoIsolationLauncher) {
       merged.put("HOME", NoIsolationLauncher.hostPath(c, "/home/tenki"));
+      merged.put("NPM_CONFIG_PREFIX", NoIsolationLauncher.hostPath(c, "/home/tenki/.local"));
     }
     merged.putAll(env);
     PreparedLaunch pl = prepared;
