@@ -48,6 +48,14 @@ final class SchemaChecker {
       }
       problems.add(describe(error));
     }
+    if (errors.stream().anyMatch(SchemaChecker::unknownTopLevelProperty)) {
+      // the model guessed a name (recursive, file_path, cmd): the names it can use settle it
+      List<String> names = new ArrayList<>();
+      schema.path("properties").fieldNames().forEachRemaining(names::add);
+      if (!names.isEmpty()) {
+        problems.add("the arguments are: " + String.join(", ", names));
+      }
+    }
     return problems;
   }
 
@@ -97,6 +105,13 @@ final class SchemaChecker {
       }
     }
     return current;
+  }
+
+  private static boolean unknownTopLevelProperty(Error error) {
+    String location =
+        error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
+    return "additionalProperties".equals(error.getKeyword())
+        && (location.isEmpty() || "$".equals(location));
   }
 
   private static String describe(Error error) {
