@@ -138,6 +138,17 @@ final class WriteTools {
         }
         String text = decode(lease.sandbox().fs().readBytes(path), path);
         List<Integer> at = occurrences(text, oldText);
+        boolean crlf = false;
+        if (at.isEmpty() && text.contains("\r\n") && !oldText.contains("\r\n")) {
+          // models write line breaks as \n; in a file with CRLF line endings they mean \r\n,
+          // and the replacement gets the file's line endings too
+          at = occurrences(text, oldText.replace("\n", "\r\n"));
+          if (!at.isEmpty()) {
+            crlf = true;
+            oldText = oldText.replace("\n", "\r\n");
+            newText = newText.replace("\r\n", "\n").replace("\n", "\r\n");
+          }
+        }
         if (at.isEmpty()) {
           throw new ToolFailure(notFound(path, text, oldText));
         }
@@ -170,6 +181,7 @@ final class WriteTools {
                 + lineList(text, at)
                 + "); the file is now "
                 + Messages.size(bytes.length)
+                + (crlf ? "; line breaks were matched and written as CRLF, as in the file" : "")
                 + ".");
         return r.notes(lease.notes()).build();
       } catch (TenkiException e) {
@@ -235,11 +247,7 @@ final class WriteTools {
   private static String notFound(String path, String text, String oldText) {
     String hint = "";
     List<LooseMatch.Span> loose = LooseMatch.find(text, oldText, LOOSE_MAX);
-    if (text.contains("\r\n")
-        && !oldText.contains("\r\n")
-        && text.contains(oldText.replace("\n", "\r\n"))) {
-      hint = " The file uses CRLF line endings: include \\r\\n in old_text.";
-    } else if (loose.size() == 1) {
+    if (loose.size() == 1) {
       LooseMatch.Span m = loose.get(0);
       String where =
           m.firstLine() == m.lastLine()

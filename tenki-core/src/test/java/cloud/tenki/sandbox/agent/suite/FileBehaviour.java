@@ -297,6 +297,37 @@ public interface FileBehaviour extends ToolkitContext {
   }
 
   @Test
+  default void editsWithLfLineBreaksApplyToAFileWithCrlfLineEndings() {
+    ToolkitHarness h = harness();
+    String key = key();
+    h.ok(key, "write_file", Map.of("path", "dos.bat", "content", "@echo off\r\necho one\r\n"));
+    ToolResult edited =
+        h.ok(
+            key,
+            "edit_file",
+            Map.of(
+                "path",
+                "dos.bat",
+                "old_text",
+                "@echo off\necho one",
+                "new_text",
+                "@echo off\necho two\necho three"));
+    assertThat(edited.structured()).containsEntry("replacements", 1L);
+    assertThat(edited.text()).contains("line breaks were matched and written as CRLF");
+    assertThat(h.ok(key, "read_file", Map.of("path", "dos.bat")).structured())
+        .containsEntry("content", "@echo off\r\necho two\r\necho three\r\n");
+    // an exact match needs no conversion and says nothing about line endings
+    ToolResult exact =
+        h.ok(
+            key,
+            "edit_file",
+            Map.of("path", "dos.bat", "old_text", "two\r\n", "new_text", "2\r\n"));
+    assertThat(exact.text()).doesNotContain("CRLF");
+    assertThat(h.ok(key, "read_file", Map.of("path", "dos.bat")).structured())
+        .containsEntry("content", "@echo off\r\necho 2\r\necho three\r\n");
+  }
+
+  @Test
   default void editReplacesExactlyOnceOrSaysWhereTheMatchesAre() {
     ToolkitHarness h = harness();
     String key = key();
