@@ -3,26 +3,41 @@ package cloud.tenki.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import org.junit.jupiter.api.BeforeEach;
+import cloud.tenki.proto.sandbox.v1.CreateSessionCredentialRequest;
+import cloud.tenki.proto.sandbox.v1.CreateSessionResponse;
+import cloud.tenki.proto.sandbox.v1.PauseSessionRequest;
+import cloud.tenki.proto.sandbox.v1.ResumeSessionRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * What an assistant does in its first minutes in a new sandbox works without detours: {@code git
  * commit} (an identity is set), {@code pip install} (into {@code ~/.local}, despite Debian's
  * externally-managed marker) and {@code npm install -g} (into {@code ~/.local}, since {@code /usr}
  * is read-only), with the programs they install on the login shell's {@code PATH} in the same
- * command. Everything is installed from local files: sandboxes here reach no package index.
+ * command. Everything is installed from local files: sandboxes here reach no package index. The
+ * host's JDK runs too: its configuration lives under {@code /etc}.
  */
 class DeveloperDefaultsTest {
 
   @RegisterExtension final Engines engines = new Engines();
+  private LocalEngine engine;
+  private EngineClient client;
   private EngineClient.Sandbox sb;
 
-  @BeforeEach
-  void start() {
-    LocalEngine engine = engines.start(LocalEngine.builder());
-    sb = engines.client(engine, "tk_test").create();
+  private void start(Isolation isolation) {
+    engine = engines.start(LocalEngine.builder().isolation(isolation));
+    client = engines.client(engine, "tk_test");
+    sb = client.create();
+  }
+
+  private void start() {
+    start(Isolation.AUTO);
   }
 
   private EngineClient.RunResult bash(String script) throws Exception {
@@ -37,6 +52,7 @@ class DeveloperDefaultsTest {
 
   @Test
   void gitCommitsWithADefaultIdentityOnBranchMain() throws Exception {
+    start();
     require("git --version");
     EngineClient.RunResult init = bash("git init r");
     assertThat(init.code()).isZero();
@@ -60,6 +76,7 @@ class DeveloperDefaultsTest {
 
   @Test
   void pipInstallsIntoHomeAndItsProgramsRunInTheSameCommand() throws Exception {
+    start();
     require("python3 -m pip --version");
     sb.write("/home/tenki/w/hello_tenki/__init__.py", "X = 42\ndef main():\n    print('hello')\n");
     String info = "/home/tenki/w/hello_tenki-1.0.dist-info/";
@@ -98,6 +115,7 @@ class DeveloperDefaultsTest {
 
   @Test
   void npmGlobalInstallsGoToHomeAndTheirProgramsRunInTheSameCommand() throws Exception {
+    start();
     require("npm --version && node --version");
     sb.write(
         "/home/tenki/js/package.json",
@@ -111,5 +129,63 @@ class DeveloperDefaultsTest {
                 + " && hello-tenki-js && npm config get prefix");
     assertThat(install.code()).as(install.err()).isZero();
     assertThat(install.out()).endsWith("hi from js\n/home/tenki/.local\n");
+  }
+
+  /** The name of the host's JDK directory under {@code /etc}, or a skip when it has none. */
+  private static String jdkEtc() throws Exception {
+    try (Stream<Path> etc = Files.list(Path.of("/etc"))) {
+      String name =
+          etc.map(p -> p.getFileName().toString())
+              .filter(n -> n.matches("java-[0-9]+-openjdk.*"))
+              .findFirst()
+              .orElse(null);
+      assumeTrue(name != null, "this host's JDK keeps no configuration under /etc");
+      return name;
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void theHostsJdkRunsAlsoInASandboxCreatedBeforeItsEtcWasShared(Isolation isolation)
+      throws Exception {
+    String jdk = jdkEtc();
+    start(isolation);
+    require("command -v java && command -v javac");
+    sb.write(
+        "/home/tenki/Hi.java",
+        "class Hi { public static void main(String[] a) {"
+            + " System.out.println(\"hi \" + a.length); } }\n");
+    EngineClient.RunResult run = sb.run("java", "/home/tenki/Hi.java", "x");
+    assertThat(run.err()).doesNotContain("java.security");
+    assertThat(run.out()).isEqualTo("hi 1\n");
+
+    // a sandbox made before the directory was shared lacks its mount point: pause, remove it,
+    // resume
+    client.control.pauseSession(PauseSessionRequest.newBuilder().setSessionId(sb.id).build());
+    Path mountPoint =
+        engine.stateDir().resolve("sandboxes").resolve(sb.id).resolve("rootfs/etc").resolve(jdk);
+    assertThat(mountPoint).isDirectory().isEmptyDirectory();
+    Files.delete(mountPoint);
+    client.control.resumeSession(ResumeSessionRequest.newBuilder().setSessionId(sb.id).build());
+    var credential =
+        client.control.createSessionCredential(
+            CreateSessionCredentialRequest.newBuilder().setSessionId(sb.id).build());
+    EngineClient.Sandbox resumed =
+        client
+        .new Sandbox(
+            CreateSessionResponse.newBuilder()
+                .setSession(client.get(sb.id))
+                .setCredential(credential.getCredential())
+                .build());
+    EngineClient.RunResult again = resumed.run("java", "/home/tenki/Hi.java");
+    assertThat(again.err()).doesNotContain("java.security");
+    assertThat(again.out()).isEqualTo("hi 0\n");
+    // Maven's launcher configuration is shared, its settings (where hosts keep credentials) not
+    if (Files.exists(Path.of("/etc/maven/settings.xml"))) {
+      assertThat(resumed.run("test", "-e", "/etc/maven/settings.xml").code()).isEqualTo(1);
+      assertThat(resumed.run("test", "-e", "/etc/maven/m2.conf").code()).isZero();
+    }
   }
 }

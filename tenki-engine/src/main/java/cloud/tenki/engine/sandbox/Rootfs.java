@@ -23,7 +23,11 @@ import java.util.List;
  */
 public final class Rootfs {
 
-  /** Host {@code /etc} entries shared read-only: what a shell, libc, TLS and python3 need. */
+  /**
+   * Host {@code /etc} entries shared read-only: what a shell, libc, TLS, python3 and other programs
+   * of the host's {@code /usr} need. None holds secrets; the host's own package-manager settings
+   * ({@code pip.conf}, {@code npmrc}, {@code gitconfig}) are not shared.
+   */
   public static final List<String> SHARED_ETC =
       List.of(
           "alternatives",
@@ -47,7 +51,35 @@ public final class Rootfs {
           "python3.11",
           "python3.12",
           "gai.conf",
-          "host.conf");
+          "host.conf",
+          "locale.alias",
+          "fonts",
+          "magic",
+          "magic.mime",
+          // what Maven's launcher reads; not settings.xml, where hosts may keep credentials
+          "maven/m2.conf",
+          "maven/logging");
+
+  /**
+   * The shared {@code /etc} entries this host has: {@link #SHARED_ETC} plus each JDK's own
+   * directory ({@code java-17-openjdk} and the like), which its {@code conf} links into and without
+   * which {@code java} fails at start ("Error loading java.security file").
+   */
+  static List<String> sharedEtc() {
+    List<String> names = new ArrayList<>(SHARED_ETC);
+    try (java.util.stream.Stream<Path> etc = Files.list(Path.of("/etc"))) {
+      etc.map(p -> p.getFileName().toString())
+          .filter(n -> JDK_ETC.matcher(n).matches())
+          .sorted()
+          .forEach(names::add);
+    } catch (IOException e) {
+      // no JDK directories then
+    }
+    return names;
+  }
+
+  private static final java.util.regex.Pattern JDK_ETC =
+      java.util.regex.Pattern.compile("java-[0-9]+-openjdk(-[a-z0-9]+)?");
 
   /**
    * The sandbox's {@code /etc/profile}, read by every login shell ({@code bash -l}, {@code sh -l},
@@ -141,7 +173,7 @@ public final class Rootfs {
         binds.add(new String[] {host.toString(), host.toString()});
       }
     }
-    for (String name : SHARED_ETC) {
+    for (String name : sharedEtc()) {
       Path host = Path.of("/etc", name);
       if (Files.exists(host)) {
         binds.add(new String[] {host.toString(), host.toString()});
@@ -176,9 +208,10 @@ public final class Rootfs {
         Files.createDirectories(inside);
       }
     }
-    for (String name : SHARED_ETC) {
+    for (String name : sharedEtc()) {
       Path host = Path.of("/etc", name);
       Path inside = root.resolve("etc").resolve(name);
+      Files.createDirectories(inside.getParent());
       if (Files.isDirectory(host)) {
         Files.createDirectories(inside);
       } else if (Files.exists(host)) {

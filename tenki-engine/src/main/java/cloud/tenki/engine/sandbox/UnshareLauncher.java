@@ -25,6 +25,11 @@ public final class UnshareLauncher implements Launcher {
           + "mount --rbind \"$R\" \"$R\"\n"
           + "while [ $# -gt 0 ]; do\n"
           + "  d=\"$R$2\"\n"
+          // a sandbox created before this host (or engine) shared the entry has no mount point
+          + "  if [ ! -e \"$d\" ]; then\n"
+          + "    mkdir -p \"${d%/*}\"\n"
+          + "    if [ -d \"$1\" ]; then mkdir \"$d\"; else : > \"$d\"; fi\n"
+          + "  fi\n"
           + "  mount --bind \"$1\" \"$d\"\n"
           + "  mount -o remount,bind,ro,nosuid,nodev \"$d\"\n"
           + "  shift 2\n"
