@@ -31,7 +31,18 @@ final class CommandTools {
           Map.entry("perl", new String[] {"perl", ".pl"}),
           Map.entry("php", new String[] {"php", ".php"}),
           Map.entry("lua", new String[] {"lua", ".lua"}),
-          Map.entry("r", new String[] {"Rscript", ".R"}));
+          Map.entry("r", new String[] {"Rscript", ".R"}),
+          // compiled first (see RUN), then run
+          Map.entry("c", new String[] {"cc", ".c"}),
+          Map.entry("cpp", new String[] {"c++", ".cpp"}),
+          Map.entry("c++", new String[] {"c++", ".cpp"}),
+          Map.entry("cxx", new String[] {"c++", ".cpp"}),
+          Map.entry("go", new String[] {"go", ".go"}),
+          Map.entry("golang", new String[] {"go", ".go"}),
+          Map.entry("rust", new String[] {"rustc", ".rs"}),
+          Map.entry("rs", new String[] {"rustc", ".rs"}),
+          // a single source file runs directly (the JDK's source launcher)
+          Map.entry("java", new String[] {"java", ".java"}));
 
   /**
    * Stops with a plain message when the interpreter named by {@code $0} is not installed in the
@@ -45,8 +56,21 @@ final class CommandTools {
           + " apt-get, pip or npm) or use another language\" >&2 ;;\n"
           + "esac; exit 127; }";
 
-  /** Runs the interpreter named by {@code $0} on the file {@code $1}. */
-  private static final String LAUNCH = REQUIRE_INTERPRETER + "; exec \"$0\" \"$@\"";
+  /**
+   * Runs the code file {@code $1} with the program named by {@code $0}: an interpreter runs it, a
+   * C, C++ or Rust compiler builds it into a program beside it that then runs (a failed build ends
+   * with the compiler's status and messages), {@code go} runs it with {@code go run}.
+   */
+  private static final String RUN =
+      "case $0 in\n"
+          + "  cc) cc -o \"${1%.*}\" \"$1\" -lm || exit; exec \"${1%.*}\" ;;\n"
+          + "  c++|rustc) \"$0\" -o \"${1%.*}\" \"$1\" || exit; exec \"${1%.*}\" ;;\n"
+          + "  go) exec go run \"$1\" ;;\n"
+          + "  *) exec \"$0\" \"$1\" ;;\n"
+          + "esac\n";
+
+  /** Runs the code file {@code $1} with the program named by {@code $0} (see {@link #RUN}). */
+  private static final String LAUNCH = REQUIRE_INTERPRETER + "\n" + RUN;
 
   /**
    * The one launch of a {@code run_code}: {@code $0} interpreter, {@code $1} code file, {@code $2}
@@ -70,7 +94,7 @@ final class CommandTools {
           + " > \"$4\" 2>/dev/null\n"
           + REQUIRE_INTERPRETER
           + "\n"
-          + "exec \"$0\" \"$1\"\n";
+          + RUN;
 
   /**
    * The longest command line passed as an argument of {@code bash -lc}: Linux refuses any single
@@ -157,8 +181,8 @@ final class CommandTools {
     String[] known = LANGUAGES.get(language.toLowerCase(Locale.ROOT));
     if (known == null && !INTERPRETER.matcher(language).matches()) {
       throw a.invalid(
-          "`language` must be python, javascript, typescript, bash, sh or the name of an interpreter"
-              + " installed in the sandbox, got \""
+          "`language` must be python, javascript, typescript, bash, sh, c, cpp, go, rust, java or"
+              + " the name of an interpreter installed in the sandbox, got \""
               + language
               + "\"");
     }

@@ -134,7 +134,8 @@ public final class ToolCatalog {
             required(
                 "language",
                 Type.STRING,
-                "Interpreter: python, javascript (Node.js), typescript (tsx), bash or sh; any other"
+                "Interpreter: python, javascript (Node.js), typescript (tsx), bash or sh; c, cpp,"
+                    + " rust (compiled, then run), go (go run) or java (one source file); any other"
                     + " interpreter installed in the sandbox (ruby, perl, ...) is tried by name."),
             required("code", Type.STRING, "The source code to run."),
             timeout(defaultSeconds, maxSeconds)),

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** run_command and run_code: results, arguments, interpreters, images. */
@@ -183,6 +184,51 @@ public interface CommandBehaviour extends ToolkitContext {
       assertThat((String) ts.structured().get("stderr"))
           .contains("TypeScript runs with tsx", "npm install -g tsx");
     }
+  }
+
+  /** Runs {@code code} as {@code language}; skips when the sandbox lacks its compiler. */
+  private static Map<String, Object> compiled(
+      ToolkitHarness h, String key, String language, String code) {
+    Map<String, Object> r =
+        h.ok(key, "run_code", Map.of("language", language, "code", code)).structured();
+    Assumptions.assumeFalse(
+        Integer.valueOf(127).equals(r.get("exit_code"))
+            && ((String) r.get("stderr")).contains("is not installed"),
+        () -> language + " is not installed here: " + r.get("stderr"));
+    return r;
+  }
+
+  @Test
+  default void runCodeCompilesAndRunsCAndCpp() {
+    ToolkitHarness h = harness();
+    String key = key();
+    String c =
+        "#include <stdio.h>\n#include <math.h>\nint main(void) {\n"
+            + "  printf(\"%.0f\\n\", sqrt(1764.0));\n  return 3;\n}\n";
+    assertThat(compiled(h, key, "c", c))
+        .containsEntry("stdout", "42\n")
+        .containsEntry("exit_code", 3);
+    // code too long to travel with the launch is written first, then built the same way
+    String longC = "/*" + "x".repeat(200_000) + "*/\n" + c;
+    assertThat(compiled(h, key, "c", longC)).containsEntry("stdout", "42\n");
+    Map<String, Object> broken = compiled(h, key, "c", "int main(void) { return nope; }\n");
+    assertThat((Integer) broken.get("exit_code")).isNotZero();
+    assertThat((String) broken.get("stderr")).contains("nope");
+    assertThat(broken).containsEntry("stdout", "");
+    String cpp =
+        "#include <iostream>\n#include <vector>\nint main() {\n"
+            + "  std::vector<int> v{1, 2, 3};\n  std::cout << v.size() * 14 << std::endl;\n}\n";
+    assertThat(compiled(h, key, "cpp", cpp)).containsEntry("stdout", "42\n");
+  }
+
+  @Test
+  default void runCodeRunsAJavaSourceFile() {
+    ToolkitHarness h = harness();
+    String java =
+        "public class Main {\n  public static void main(String[] args) {\n"
+            + "    System.out.println(6 * 7);\n  }\n}\n";
+    Map<String, Object> r = compiled(h, key(), "java", java);
+    assertThat(r).containsEntry("stdout", "42\n").containsEntry("exit_code", 0);
   }
 
   @Test
