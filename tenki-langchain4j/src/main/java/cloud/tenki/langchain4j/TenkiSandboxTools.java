@@ -88,9 +88,10 @@ public final class TenkiSandboxTools {
       @P(
               name = "language",
               value =
-                  "Interpreter: python, javascript (Node.js), typescript (tsx), bash or sh; any"
-                      + " other interpreter installed in the sandbox (ruby, perl, ...) is tried by"
-                      + " name.")
+                  "Interpreter: python, javascript (Node.js), typescript (tsx), bash or sh; c,"
+                      + " cpp, rust (compiled, then run), go (go run) or java (one source file);"
+                      + " any other interpreter installed in the sandbox (ruby, perl, ...) is tried"
+                      + " by name.")
           String language,
       @P(name = "code", value = "The source code to run.") String code,
       @P(name = "timeout_seconds", value = TIMEOUT, required = false) Long timeoutSeconds) {
