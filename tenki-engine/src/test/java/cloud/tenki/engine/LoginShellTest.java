@@ -83,4 +83,22 @@ class LoginShellTest {
     assertThat(r.err()).isEmpty();
     assertThat(r.out()).isEqualTo("/opt/tool");
   }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void askingForRootSaysThereIsNoneAndWhatWorksInstead(Isolation isolation) throws Exception {
+    EngineClient.Sandbox sb = sandbox(isolation);
+    EngineClient.RunResult sudo = loginShell(sb, "sudo apt-get install -y jq", null);
+    assertThat(sudo.code()).isEqualTo(127);
+    assertThat(sudo.err())
+        .startsWith(
+            "sudo: not available: commands in this sandbox run as user tenki, without root.")
+        .contains("pip install", "npm install -g");
+    // other missing commands keep the usual message and status
+    EngineClient.RunResult missing = loginShell(sb, "no-such-tool --version", null);
+    assertThat(missing.code()).isEqualTo(127);
+    assertThat(missing.err()).isEqualTo("bash: no-such-tool: command not found\n");
+  }
 }

@@ -81,6 +81,12 @@ public final class Rootfs {
   private static final java.util.regex.Pattern JDK_ETC =
       java.util.regex.Pattern.compile("java-[0-9]+-openjdk(-[a-z0-9]+)?");
 
+  /** What bash says when a command asks for root ({@code $1} is the command's name). */
+  private static final String NO_ROOT =
+      "$1: not available: commands in this sandbox run as user tenki, without root. Install"
+          + " Python packages with pip install and Node.js packages with npm install -g (both go"
+          + " to ~/.local); system packages (apt-get) cannot be installed in a local sandbox.";
+
   /**
    * The sandbox's {@code /etc/profile}, read by every login shell ({@code bash -l}, {@code sh -l},
    * SSH sessions). Distributions' profiles ask {@code id -u} whether the user is root, which starts
@@ -89,7 +95,8 @@ public final class Rootfs {
    * keeps the caller's {@code PATH} (a distribution's would replace it), falls back to the engine's
    * default when there is none, puts {@code ~/.local/bin} and {@code ~/bin} first once they exist
    * (where {@code pip install --user} and the like put programs), and reads {@code
-   * /etc/profile.d/*.sh} and, for interactive bash, {@code /etc/bash.bashrc}.
+   * /etc/profile.d/*.sh} and, for interactive bash, {@code /etc/bash.bashrc}. In bash, a missing
+   * {@code sudo} (or {@code su}, {@code doas}) says that there is no root and what to use instead.
    */
   static final String PROFILE =
       "# Login profile of a tenki sandbox, written by the engine. It starts no process.\n"
@@ -116,6 +123,18 @@ public final class Rootfs {
           + "  else\n"
           + "    PS1='$ '\n"
           + "  fi\n"
+          + "fi\n"
+          // asking for root is a dead end here: say so, and what works instead
+          + "if [ -n \"${BASH_VERSION-}\" ]; then\n"
+          + "  command_not_found_handle() {\n"
+          + "    case $1 in\n"
+          + "      sudo|su|doas) printf '%s\\n' \""
+          + NO_ROOT
+          + "\" >&2 ;;\n"
+          + "      *) printf 'bash: %s: command not found\\n' \"$1\" >&2 ;;\n"
+          + "    esac\n"
+          + "    return 127\n"
+          + "  }\n"
           + "fi\n"
           + "if [ -d /etc/profile.d ]; then\n"
           + "  for _tenki_script in /etc/profile.d/*.sh; do\n"
