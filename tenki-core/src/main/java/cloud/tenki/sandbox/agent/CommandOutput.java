@@ -18,8 +18,9 @@ final class CommandOutput {
   }
 
   /**
-   * As above; terminal control sequences are removed (see {@link TerminalEscapes}), and binary
-   * lines are replaced by a marker (see {@link BinaryRuns}) and flag a cut.
+   * As above; terminal control sequences are removed (see {@link TerminalEscapes}), lines rewritten
+   * with carriage returns show their last state (see {@link CarriageReturns}), and binary lines are
+   * replaced by a marker (see {@link BinaryRuns}) and flag a cut.
    */
   static void sections(
       ResultBuilder r,
@@ -31,11 +32,13 @@ final class CommandOutput {
       String errFile) {
     String plainOut = TerminalEscapes.strip(rawOut);
     String plainErr = TerminalEscapes.strip(rawErr);
-    String out = BinaryRuns.collapse(plainOut);
-    String err = BinaryRuns.collapse(plainErr);
+    String textOut = BinaryRuns.collapse(plainOut);
+    String textErr = BinaryRuns.collapse(plainErr);
+    String out = CarriageReturns.collapse(textOut);
+    String err = CarriageReturns.collapse(textErr);
     r.put("stdout", out).put("stderr", err);
-    r.put("stdout_truncated", outTruncated || !out.equals(plainOut));
-    r.put("stderr_truncated", errTruncated || !err.equals(plainErr));
+    r.put("stdout_truncated", outTruncated || !textOut.equals(plainOut));
+    r.put("stderr_truncated", errTruncated || !textErr.equals(plainErr));
     r.put("stdout_file", outFile);
     r.put("stderr_file", errFile);
     if (!out.isEmpty()) {

@@ -50,6 +50,17 @@ public interface OutputBehaviour extends ToolkitContext {
                 .structured())
         .containsEntry("stderr", "red ok\n")
         .containsEntry("stderr_truncated", false);
+    // a progress bar redrawn with carriage returns shows its last state, as on a terminal
+    assertThat(
+            h.ok(
+                    key,
+                    "run_command",
+                    sh(
+                        "printf 'start\\n'; for i in 0 25 50 75 100; do printf '\\r%3d%%' $i;"
+                            + " done; printf '\\ndone\\r\\n'"))
+                .structured())
+        .containsEntry("stdout", "start\n100%\ndone\r\n")
+        .containsEntry("stdout_truncated", false);
   }
 
   @Test
