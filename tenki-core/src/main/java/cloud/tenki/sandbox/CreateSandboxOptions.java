@@ -45,7 +45,8 @@ public final class CreateSandboxOptions {
   private final Map<String, String> metadata;
   private final List<String> tags;
   private final String name;
-  private final Boolean allowOutbound;
+  private final boolean allowOutbound;
+  private final boolean allowInbound;
   private final boolean waitReady;
   private final Duration readyTimeout;
   private final boolean keepOnClose;
@@ -65,6 +66,7 @@ public final class CreateSandboxOptions {
     this.tags = List.copyOf(b.tags);
     this.name = b.name;
     this.allowOutbound = b.allowOutbound;
+    this.allowInbound = b.allowInbound;
     this.waitReady = b.waitReady;
     this.readyTimeout = b.readyTimeout;
     this.keepOnClose = b.keepOnClose;
@@ -145,9 +147,14 @@ public final class CreateSandboxOptions {
     return Optional.ofNullable(name);
   }
 
-  /** Whether outbound network is allowed, if set. */
-  public Optional<Boolean> allowOutbound() {
-    return Optional.ofNullable(allowOutbound);
+  /** Whether the sandbox may open connections out to the network (default {@code true}). */
+  public boolean allowOutbound() {
+    return allowOutbound;
+  }
+
+  /** Whether the sandbox may accept connections from outside (default {@code true}). */
+  public boolean allowInbound() {
+    return allowInbound;
   }
 
   /** Whether {@code create} waits until the sandbox runs and its data plane answers. */
@@ -180,7 +187,8 @@ public final class CreateSandboxOptions {
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final List<String> tags = new ArrayList<>();
     private String name;
-    private Boolean allowOutbound;
+    private boolean allowOutbound = true;
+    private boolean allowInbound = true;
     private boolean waitReady = true;
     private Duration readyTimeout = Duration.ofMinutes(5);
     private boolean keepOnClose;
@@ -279,9 +287,19 @@ public final class CreateSandboxOptions {
       return this;
     }
 
-    /** Allows or forbids outbound network. */
+    /**
+     * Allows or forbids outbound network (default: allowed, as in the official SDKs; installing
+     * packages and cloning repositories need it). A local engine without slirp4netns, or started
+     * with {@code --no-outbound}, runs sandboxes without it either way.
+     */
     public Builder allowOutbound(boolean allow) {
       this.allowOutbound = allow;
+      return this;
+    }
+
+    /** Allows or forbids inbound connections (default: allowed, as in the official SDKs). */
+    public Builder allowInbound(boolean allow) {
+      this.allowInbound = allow;
       return this;
     }
 

@@ -22,6 +22,9 @@ import java.util.Optional;
  * @param cpuCores virtual CPU cores
  * @param memoryMb memory in MiB
  * @param sticky whether it is exempt from idle reaping
+ * @param inboundEnabled whether it accepts connections from outside
+ * @param outboundEnabled whether it can open connections out to the network (a local engine without
+ *     slirp4netns runs sandboxes without, whatever they asked for)
  * @param idleTimeoutMinutes idle minutes before auto-pause, if set
  * @param pauseRetention how long a paused sandbox stays resumable, if set
  * @param createdAt when it was created, if known
@@ -43,6 +46,8 @@ public record SandboxInfo(
     int cpuCores,
     int memoryMb,
     boolean sticky,
+    boolean inboundEnabled,
+    boolean outboundEnabled,
     Optional<Integer> idleTimeoutMinutes,
     Optional<Duration> pauseRetention,
     Optional<Instant> createdAt,

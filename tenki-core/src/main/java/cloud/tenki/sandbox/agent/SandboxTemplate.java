@@ -207,7 +207,7 @@ public final class SandboxTemplate {
       return this;
     }
 
-    /** Allows or forbids outbound network (default: the backend's). */
+    /** Allows or forbids outbound network (default: allowed, see {@code CreateSandboxOptions}). */
     public Builder allowOutbound(boolean allow) {
       this.allowOutbound = allow;
       return this;

@@ -87,7 +87,8 @@ final class FakeControlPlane extends SandboxServiceGrpc.SandboxServiceImplBase {
             .setName(r.getName())
             .addAllTags(r.getTagsList())
             .setSticky(r.getSticky())
-            .setOutboundEnabled(!r.hasAllowOutbound() || r.getAllowOutbound());
+            .setOutboundEnabled(!r.hasAllowOutbound() || r.getAllowOutbound())
+            .setInboundEnabled(!r.hasAllowInbound() || r.getAllowInbound());
     if (!creating) {
       b.setReadyAt(ts(now));
     }

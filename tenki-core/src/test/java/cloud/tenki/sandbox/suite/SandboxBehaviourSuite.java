@@ -453,6 +453,33 @@ public abstract class SandboxBehaviourSuite
   }
 
   @Test
+  void sandboxesAskForOutboundNetworkUnlessForbidden() {
+    // the suite's sandbox set nothing: like the official SDKs it asked for outbound network; a
+    // local engine without slirp4netns says it could not give it
+    SandboxInfo info = sandbox.info();
+    assertThat(
+            info.outboundEnabled()
+                || info.metadata()
+                    .getOrDefault("tenki.local/network", "")
+                    .contains("outbound unavailable"))
+        .as("outbound asked for by default: %s %s", info.outboundEnabled(), info.metadata())
+        .isTrue();
+    try (Sandbox closed =
+        client
+            .sandboxes()
+            .create(
+                sandboxOptions()
+                    .name("offline")
+                    .allowOutbound(false)
+                    .allowInbound(false)
+                    .build())) {
+      SandboxInfo offline = closed.info();
+      assertThat(offline.outboundEnabled()).isFalse();
+      assertThat(offline.inboundEnabled()).isFalse();
+    }
+  }
+
+  @Test
   void createPassesSizeLabelsAndEnvironment() {
     String tag = "suite-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     try (Sandbox sb =

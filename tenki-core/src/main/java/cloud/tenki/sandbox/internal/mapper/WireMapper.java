@@ -82,6 +82,8 @@ public final class WireMapper {
         s.getCpuCores(),
         s.getMemoryMb(),
         s.getSticky(),
+        s.getInboundEnabled(),
+        s.getOutboundEnabled(),
         s.hasIdleTimeoutMinutes() ? Optional.of(s.getIdleTimeoutMinutes()) : Optional.empty(),
         s.hasPauseRetention() ? Optional.of(fromProto(s.getPauseRetention())) : Optional.empty(),
         instant(s.hasCreatedAt(), s.getCreatedAt()),
@@ -106,8 +108,9 @@ public final class WireMapper {
     o.maxDuration().ifPresent(d -> b.setMaxDuration(toProto(d)));
     o.pauseRetention().ifPresent(d -> b.setPauseRetention(toProto(d)));
     o.name().ifPresent(b::setName);
-    o.allowOutbound().ifPresent(b::setAllowOutbound);
     return b.setSticky(o.sticky())
+        .setAllowOutbound(o.allowOutbound())
+        .setAllowInbound(o.allowInbound())
         .putAllEnv(o.env())
         .putAllMetadata(o.metadata())
         .addAllTags(o.tags())
