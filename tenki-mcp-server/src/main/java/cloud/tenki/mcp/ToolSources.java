@@ -60,6 +60,7 @@ public final class ToolSources {
                   .memoryMb(Math.toIntExact(shape.memoryMib()))
                   .env(shape.env())
                   .lifetime(shape.lifetime())
+                  .allowOutbound(shape.network())
                   .build())
           .stdoutBudget(OutputBudget.ofChars(Math.toIntExact(settings.stdoutBudgetChars())))
           .stderrBudget(OutputBudget.ofChars(Math.toIntExact(settings.stderrBudgetChars())))

@@ -145,6 +145,7 @@ final class OutputSchemas {
       "expires_at": {"type": "string"},
       "cpu_cores": {"type": "integer"},
       "memory_mb": {"type": "integer"},
+      "network": {"type": "boolean", "description": "whether the sandbox can reach the network"},
       "background_processes": {"type": "array", "items": {"type": "object", "properties": {
         "process_id": {"type": "string"}, "command": {"type": "string"},
         "running": {"type": "boolean"}}, "required": ["process_id", "command", "running"]}},

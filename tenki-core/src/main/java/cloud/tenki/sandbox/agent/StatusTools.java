@@ -137,6 +137,7 @@ final class StatusTools {
     r.put("time_left_seconds", left).put("expires_at", deadline.toString());
     if (info != null) {
       r.put("cpu_cores", (long) info.cpuCores()).put("memory_mb", (long) info.memoryMb());
+      r.put("network", info.outboundEnabled());
     }
     List<Map<String, Object>> procs = new ArrayList<>();
     List<String> procLines = new ArrayList<>();
@@ -164,7 +165,14 @@ final class StatusTools {
             + ")"
             + (info == null
                 ? "."
-                : ", " + info.cpuCores() + " CPU, " + info.memoryMb() + " MiB memory."));
+                : ", "
+                    + info.cpuCores()
+                    + " CPU, "
+                    + info.memoryMb()
+                    + " MiB memory, "
+                    + (info.outboundEnabled()
+                        ? "network access."
+                        : "no network access (package downloads and git clone fail).")));
     r.line(procs.isEmpty() ? "Background processes: none." : "Background processes:");
     procLines.forEach(r::line);
     r.line(ports.isEmpty() ? "Exposed ports: none." : "Exposed ports:");

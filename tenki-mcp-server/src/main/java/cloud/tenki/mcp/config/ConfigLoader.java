@@ -97,7 +97,8 @@ public final class ConfigLoader {
             integer(Setting.SANDBOX_CPUS),
             size(Setting.SANDBOX_MEMORY) >> 20,
             sandboxEnv(),
-            duration(Setting.SANDBOX_LIFETIME));
+            duration(Setting.SANDBOX_LIFETIME),
+            bool(Setting.SANDBOX_NETWORK));
     return new ToolkitSettings(
         bool(Setting.READ_ONLY),
         new LinkedHashSet<>(list(Setting.DISABLED_TOOLS)),

@@ -11,9 +11,10 @@ import java.util.Objects;
  * @param memoryMib memory in MiB (128 MiB to 256 GiB)
  * @param env environment variables set in the sandbox
  * @param lifetime how long a sandbox lives before it must be extended
+ * @param network whether sandboxes may open connections out to the network
  */
 public record SandboxTemplate(
-    int cpus, long memoryMib, Map<String, String> env, Duration lifetime) {
+    int cpus, long memoryMib, Map<String, String> env, Duration lifetime, boolean network) {
 
   public SandboxTemplate {
     Checks.range(cpus, 1, 64, "sandbox cpus");

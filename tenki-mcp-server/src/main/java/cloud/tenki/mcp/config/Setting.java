@@ -145,6 +145,11 @@ public enum Setting {
       List.of("TENKI_MCP_SANDBOX_LIFETIME"),
       "1h",
       "Lifetime of a sandbox before it must be extended."),
+  SANDBOX_NETWORK(
+      "--sandbox-network",
+      List.of("TENKI_MCP_SANDBOX_NETWORK"),
+      "on",
+      "Whether sandboxes may reach the network (package installs, git clone): on or off."),
   SANDBOX_IDLE_TIMEOUT(
       "--sandbox-idle-timeout",
       List.of("TENKI_MCP_SANDBOX_IDLE_TIMEOUT"),

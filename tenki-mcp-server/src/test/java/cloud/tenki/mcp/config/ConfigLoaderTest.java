@@ -31,6 +31,13 @@ class ConfigLoaderTest {
     assertThat(toolkit.defaultTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(toolkit.sandbox().memoryMib()).isEqualTo(2048);
     assertThat(toolkit.sandbox().lifetime()).isEqualTo(Duration.ofHours(1));
+    assertThat(toolkit.sandbox().network()).isTrue();
+    assertThat(
+            load(Map.of(), Map.of("TENKI_MCP_SANDBOX_NETWORK", "off"))
+                .toolkit()
+                .sandbox()
+                .network())
+        .isFalse();
   }
 
   @Test

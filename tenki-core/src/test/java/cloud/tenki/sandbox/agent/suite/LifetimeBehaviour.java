@@ -174,18 +174,22 @@ public interface LifetimeBehaviour extends ToolkitContext {
 
   @Test
   default void statusShowsStateTimeLeftAndResources() {
-    ToolkitHarness h = harness(b -> b, t -> t.cpuCores(1).memoryMb(512));
+    ToolkitHarness h = harness(b -> b, t -> t.cpuCores(1).memoryMb(512).allowOutbound(false));
     String key = key();
     h.ok(key, "run_command", sh("true"));
     ToolResult r = h.ok(key, "sandbox_status", Map.of());
     assertThat(r.structured())
         .containsEntry("state", "running")
         .containsEntry("cpu_cores", 1L)
-        .containsEntry("memory_mb", 512L);
+        .containsEntry("memory_mb", 512L)
+        .containsEntry("network", false);
     long left = ((Number) r.structured().get("time_left_seconds")).longValue();
     assertThat(left).isBetween(50L * 60, SandboxTemplate.DEFAULT_LIFETIME.toSeconds());
     assertThat(r.text())
-        .contains("Sandbox running", "1 CPU, 512 MiB memory", "Background processes: none.");
+        .contains(
+            "Sandbox running",
+            "1 CPU, 512 MiB memory, no network access",
+            "Background processes: none.");
     SandboxInfo info = h.onlySandbox();
     assertThat(info.cpuCores()).isEqualTo(1);
   }
