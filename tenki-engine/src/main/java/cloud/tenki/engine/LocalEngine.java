@@ -617,6 +617,14 @@ public final class LocalEngine implements AutoCloseable {
             settings.launcher().name(),
             settings.cgroups().mechanism().label(),
             dir);
+        if (settings.outbound()
+            && !settings.launcher().name().equals("none")
+            && !cloud.tenki.engine.sandbox.OutboundNetwork.available()) {
+          LOG.warn(
+              "slirp4netns is not installed, so sandboxes have no network access (package"
+                  + " downloads and git clone fail); install it (Debian and Ubuntu: apt-get"
+                  + " install slirp4netns)");
+        }
         if (settings.launcher().name().equals("none")) {
           System.err.println(
               "WARNING: tenki engine runs WITHOUT isolation (--isolation none): sandbox commands"
