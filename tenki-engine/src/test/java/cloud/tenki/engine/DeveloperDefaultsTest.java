@@ -188,4 +188,54 @@ class DeveloperDefaultsTest {
       assertThat(resumed.run("test", "-e", "/etc/maven/m2.conf").code()).isZero();
     }
   }
+
+  /** What {@code command} prints on the host, or a skip when it fails or takes over a minute. */
+  private static String onHost(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      byte[] out = p.getInputStream().readNBytes(1 << 16);
+      boolean done = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+      assumeTrue(done && p.exitValue() == 0, () -> "the host cannot: " + String.join(" ", command));
+      return new String(out, java.nio.charset.StandardCharsets.UTF_8).strip();
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aPackageRegistryTheHostReachesIsReachedFromASandboxWithOutboundNetwork() throws Exception {
+    assumeTrue(
+        cloud.tenki.engine.sandbox.OutboundNetwork.available(), "slirp4netns is not installed");
+    String query = "npm view is-number@7.0.0 version --fetch-timeout=20000 --fetch-retries=0";
+    // only a host that gets there without proxy settings, which sandboxes do not share
+    Path home = Files.createTempDirectory("npm-home");
+    String version;
+    try {
+      // empty user and global settings (two files: npm refuses to read one file twice)
+      Path user = Files.createFile(home.resolve("user-npmrc"));
+      Path global = Files.createFile(home.resolve("global-npmrc"));
+      version =
+          onHost(
+              "env",
+              "-i",
+              "PATH=/usr/bin:/bin",
+              "HOME=" + home,
+              "NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt",
+              "bash",
+              "-c",
+              query + " --userconfig=" + user + " --globalconfig=" + global);
+    } finally {
+      cloud.tenki.engine.sandbox.Rootfs.delete(home);
+    }
+    engine = engines.start(LocalEngine.builder());
+    client = engines.client(engine, "tk_test");
+    sb =
+        client.create(
+            cloud.tenki.proto.sandbox.v1.CreateSessionRequest.newBuilder().setAllowOutbound(true));
+    // the registry's name (the host may resolve it through its hosts file), its certificate (the
+    // host may trust its authority through the system store only) and the route out all work
+    EngineClient.RunResult r = bash(query);
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out().strip()).isEqualTo(version).isEqualTo("7.0.0");
+  }
 }

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import cloud.tenki.engine.sandbox.OutboundNetwork;
+import cloud.tenki.engine.sandbox.Rootfs;
 import cloud.tenki.proto.sandbox.v1.CreateSessionRequest;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,6 +69,14 @@ class OutboundNetworkTest {
           .isEqualTo("open\nclosed\nclosed\nclosed\n");
       assertThat(closed.run("python3", "-c", probe).out())
           .isEqualTo("closed\nclosed\nclosed\nclosed\n");
+      // names the host resolves through its hosts file resolve alike with outbound network only
+      String hostNames = Rootfs.hostNames(Path.of("/etc/hosts"));
+      assertThat(open.readText("/etc/hosts")).endsWith(hostNames);
+      if (!hostNames.isEmpty()) {
+        String[] first = hostNames.lines().skip(1).findFirst().orElseThrow().split("\t");
+        assertThat(open.run("getent", "hosts", first[1]).out()).startsWith(first[0]);
+        assertThat(closed.readText("/etc/hosts")).doesNotContain(first[1]);
+      }
     }
   }
 

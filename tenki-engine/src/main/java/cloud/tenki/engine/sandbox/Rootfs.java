@@ -263,7 +263,8 @@ public final class Rootfs {
         etc.resolve("hosts"),
         "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t"
             + hostname
-            + "\n");
+            + "\n"
+            + (outbound ? hostNames(Path.of("/etc/hosts")) : ""));
     write(etc.resolve("profile"), PROFILE);
     write(etc.resolve("nsswitch.conf"), "passwd: files\ngroup: files\nhosts: files dns\n");
     write(etc.resolve("pip.conf"), PIP_CONF);
@@ -272,6 +273,38 @@ public final class Rootfs {
       // slirp4netns answers DNS here and forwards to the host's resolvers
       write(etc.resolve("resolv.conf"), "nameserver 10.0.2.3\n");
     }
+  }
+
+  /**
+   * The entries of the host's hosts file that name other machines, for a sandbox with outbound
+   * network: it reaches the network around the host, so names the host resolves through its hosts
+   * file (an internal registry or mirror, say) resolve the same inside. Loopback entries are left
+   * out, since the sandbox's loopback is its own. Empty when the file is missing or unreadable.
+   */
+  public static String hostNames(Path hostsFile) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(hostsFile, StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    for (String line : lines) {
+      String entry = line.replaceFirst("#.*", "").strip();
+      String[] fields = entry.split("\\s+");
+      if (fields.length < 2 || isLoopback(fields[0])) {
+        continue;
+      }
+      if (out.length() == 0) {
+        out.append("# from the host's /etc/hosts\n");
+      }
+      out.append(String.join("\t", fields)).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static boolean isLoopback(String address) {
+    return address.startsWith("127.") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1");
   }
 
   private static void write(Path file, String text) throws IOException {

@@ -26,18 +26,37 @@ public final class Sandbox {
    * The environment every sandbox process starts with, before session and call variables. {@code
    * NPM_CONFIG_PREFIX} sends {@code npm install -g} to {@code ~/.local} (programs in {@code
    * ~/.local/bin}, on the login shell's {@code PATH}): the default prefix, {@code /usr}, is
-   * read-only in a sandbox.
+   * read-only in a sandbox. See {@link #CA_BUNDLE} for the certificate variables.
    */
-  private static final Map<String, String> BASE_ENV =
-      Map.of(
-          "PATH", DEFAULT_PATH,
-          "HOME", "/home/tenki",
-          "USER", "tenki",
-          "LOGNAME", "tenki",
-          "SHELL", "/bin/bash",
-          "LANG", "C.UTF-8",
-          "TERM", "xterm-256color",
-          "NPM_CONFIG_PREFIX", "/home/tenki/.local");
+  private static final Map<String, String> BASE_ENV = baseEnvironment();
+
+  /**
+   * The host's certificate bundle (Debian's path), shared read-only with {@code /etc/ssl}. Node.js
+   * and Python's certifi carry their own lists of authorities, so a proxy or registry whose
+   * authority the host added to its system store (common behind company proxies) would work for
+   * curl and git in a sandbox but not for npm or requests; {@code NODE_EXTRA_CA_CERTS}, {@code
+   * REQUESTS_CA_BUNDLE} and {@code SSL_CERT_FILE} point them at the system store as well. Set only
+   * when the host has the file.
+   */
+  static final String CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
+  private static Map<String, String> baseEnvironment() {
+    Map<String, String> env = new TreeMap<>();
+    env.put("PATH", DEFAULT_PATH);
+    env.put("HOME", "/home/tenki");
+    env.put("USER", "tenki");
+    env.put("LOGNAME", "tenki");
+    env.put("SHELL", "/bin/bash");
+    env.put("LANG", "C.UTF-8");
+    env.put("TERM", "xterm-256color");
+    env.put("NPM_CONFIG_PREFIX", "/home/tenki/.local");
+    if (java.nio.file.Files.isRegularFile(java.nio.file.Path.of(CA_BUNDLE))) {
+      for (String name : List.of("NODE_EXTRA_CA_CERTS", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")) {
+        env.put(name, CA_BUNDLE);
+      }
+    }
+    return Map.copyOf(env);
+  }
 
   private final Launcher launcher;
   private final Cgroups cgroups;
