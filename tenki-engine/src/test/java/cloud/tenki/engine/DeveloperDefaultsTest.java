@@ -111,6 +111,10 @@ class DeveloperDefaultsTest {
         .contains("Successfully installed hello-tenki-1.0")
         .endsWith("hello\n42\n");
     assertThat(sb.stat("/home/tenki/.local/bin/hello-tenki").getExists()).isTrue();
+    // found without a login shell too (run_code and argv commands start no shell)
+    EngineClient.RunResult direct = sb.run("hello-tenki");
+    assertThat(direct.code()).as(direct.err()).isZero();
+    assertThat(direct.out()).isEqualTo("hello\n");
   }
 
   @Test

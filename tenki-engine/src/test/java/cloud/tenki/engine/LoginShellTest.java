@@ -61,7 +61,7 @@ class LoginShellTest {
     assertThat(loginShell(sb, "printf %s \"$PATH\"", null).out())
         .isEqualTo("/home/tenki/.local/bin:" + DEFAULT_PATH);
     assertThat(sb.run("mkdir", "/home/tenki/bin").code()).isZero();
-    String expected = "/home/tenki/.local/bin:/home/tenki/bin:" + DEFAULT_PATH;
+    String expected = "/home/tenki/bin:/home/tenki/.local/bin:" + DEFAULT_PATH;
     assertThat(loginShell(sb, "printf %s \"$PATH\"", null).out()).isEqualTo(expected);
     // a login shell started from a login shell does not add them again
     assertThat(loginShell(sb, "bash -lc 'printf %s \"$PATH\"'", null).out()).isEqualTo(expected);

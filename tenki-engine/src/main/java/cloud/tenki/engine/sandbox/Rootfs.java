@@ -105,7 +105,8 @@ public final class Rootfs {
           + Sandbox.DEFAULT_PATH
           + "\n"
           + "fi\n"
-          + "for _tenki_dir in \"${HOME-/home/tenki}/bin\" \"${HOME-/home/tenki}/.local/bin\"; do\n"
+          // each goes in front: ~/bin ends up first, then ~/.local/bin (on the base PATH already)
+          + "for _tenki_dir in \"${HOME-/home/tenki}/.local/bin\" \"${HOME-/home/tenki}/bin\"; do\n"
           + "  if [ -d \"$_tenki_dir\" ]; then\n"
           + "    case \":$PATH:\" in\n"
           + "      *\":$_tenki_dir:\"*) ;;\n"

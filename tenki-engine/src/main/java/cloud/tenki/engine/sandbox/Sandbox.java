@@ -40,9 +40,13 @@ public final class Sandbox {
    */
   static final String CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
+  /** Where user-level installs put programs; it exists in every new sandbox. */
+  static final String USER_BIN = "/home/tenki/.local/bin";
+
   private static Map<String, String> baseEnvironment() {
     Map<String, String> env = new TreeMap<>();
-    env.put("PATH", DEFAULT_PATH);
+    // what pip and npm -g install is found by every process, not only by login shells
+    env.put("PATH", USER_BIN + ":" + DEFAULT_PATH);
     env.put("HOME", "/home/tenki");
     env.put("USER", "tenki");
     env.put("LOGNAME", "tenki");
@@ -370,6 +374,8 @@ public final class Sandbox {
     if (launcher instanceof NoIsolationLauncher) {
       merged.put("HOME", NoIsolationLauncher.hostPath(c, "/home/tenki"));
       merged.put("NPM_CONFIG_PREFIX", NoIsolationLauncher.hostPath(c, "/home/tenki/.local"));
+      merged.put(
+          "PATH", merged.get("PATH").replace(USER_BIN, NoIsolationLauncher.hostPath(c, USER_BIN)));
     }
     merged.putAll(env);
     PreparedLaunch pl = prepared;
