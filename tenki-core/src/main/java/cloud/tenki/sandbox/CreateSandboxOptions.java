@@ -72,7 +72,10 @@ public final class CreateSandboxOptions {
     this.keepOnClose = b.keepOnClose;
   }
 
-  /** Options with every field at the server's default. */
+  /**
+   * Options with every field at its default: the server's for sizes and lifetimes, network in and
+   * out allowed (see {@link Builder#allowOutbound}).
+   */
   public static CreateSandboxOptions defaults() {
     return builder().build();
   }
