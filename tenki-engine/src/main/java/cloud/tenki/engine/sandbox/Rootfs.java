@@ -212,9 +212,9 @@ public final class Rootfs {
     for (String d : List.of("home/tenki", "tmp", "etc", "usr", "proc", "dev", "run", "var/tmp")) {
       Files.createDirectories(root.resolve(d));
     }
-    // where user-level installs put programs (pip, npm -g below): there from the start, so the
-    // first login shell has it on PATH and `pip install black && black .` finds black
-    Files.createDirectories(root.resolve("home/tenki/.local/bin"));
+    // where user-level installs put programs (pip, npm -g): there from the start, so the first
+    // login shell keeps it on PATH and `pip install black && black .` finds black
+    Files.createDirectories(root.resolve(Sandbox.USER_BIN.substring(1)));
     Files.setPosixFilePermissions(
         root.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
     Files.setPosixFilePermissions(

@@ -24,9 +24,9 @@ public final class Sandbox {
 
   /**
    * The environment every sandbox process starts with, before session and call variables. {@code
-   * NPM_CONFIG_PREFIX} sends {@code npm install -g} to {@code ~/.local} (programs in {@code
-   * ~/.local/bin}, on the login shell's {@code PATH}): the default prefix, {@code /usr}, is
-   * read-only in a sandbox. See {@link #CA_BUNDLE} for the certificate variables.
+   * NPM_CONFIG_PREFIX} sends {@code npm install -g} to {@code ~/.local} (programs in {@link
+   * #USER_BIN}, first on {@code PATH}): the default prefix, {@code /usr}, is read-only in a
+   * sandbox. See {@link #CA_BUNDLE} for the certificate variables.
    */
   private static final Map<String, String> BASE_ENV = baseEnvironment();
 
