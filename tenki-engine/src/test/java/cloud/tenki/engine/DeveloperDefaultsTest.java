@@ -75,6 +75,15 @@ class DeveloperDefaultsTest {
   }
 
   @Test
+  void pythonRunsPython3() throws Exception {
+    start();
+    require("command -v python3");
+    // with and without a shell
+    assertThat(bash("python -c 'import sys; print(sys.version_info[0])'").out()).isEqualTo("3\n");
+    assertThat(sb.run("python", "-c", "print(6 * 7)").out()).isEqualTo("42\n");
+  }
+
+  @Test
   void pipInstallsIntoHomeAndItsProgramsRunInTheSameCommand() throws Exception {
     start();
     require("python3 -m pip --version");

@@ -214,7 +214,12 @@ public final class Rootfs {
     }
     // where user-level installs put programs (pip, npm -g): there from the start, so the first
     // login shell keeps it on PATH and `pip install black && black .` finds black
-    Files.createDirectories(root.resolve(Sandbox.USER_BIN.substring(1)));
+    Path userBin = Files.createDirectories(root.resolve(Sandbox.USER_BIN.substring(1)));
+    // models type `python` (and `python -m pytest`); Debian has only python3 unless the
+    // python-is-python3 package is installed
+    if (Files.exists(Path.of("/usr/bin/python3")) && !Files.exists(Path.of("/usr/bin/python"))) {
+      Files.createSymbolicLink(userBin.resolve("python"), Path.of("/usr/bin/python3"));
+    }
     Files.setPosixFilePermissions(
         root.resolve("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
     Files.setPosixFilePermissions(
