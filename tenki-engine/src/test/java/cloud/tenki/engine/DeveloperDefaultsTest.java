@@ -3,10 +3,7 @@ package cloud.tenki.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import cloud.tenki.proto.sandbox.v1.CreateSessionCredentialRequest;
-import cloud.tenki.proto.sandbox.v1.CreateSessionResponse;
 import cloud.tenki.proto.sandbox.v1.PauseSessionRequest;
-import cloud.tenki.proto.sandbox.v1.ResumeSessionRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -181,17 +178,7 @@ class DeveloperDefaultsTest {
         engine.stateDir().resolve("sandboxes").resolve(sb.id).resolve("rootfs/etc").resolve(jdk);
     assertThat(mountPoint).isDirectory().isEmptyDirectory();
     Files.delete(mountPoint);
-    client.control.resumeSession(ResumeSessionRequest.newBuilder().setSessionId(sb.id).build());
-    var credential =
-        client.control.createSessionCredential(
-            CreateSessionCredentialRequest.newBuilder().setSessionId(sb.id).build());
-    EngineClient.Sandbox resumed =
-        client
-        .new Sandbox(
-            CreateSessionResponse.newBuilder()
-                .setSession(client.get(sb.id))
-                .setCredential(credential.getCredential())
-                .build());
+    EngineClient.Sandbox resumed = SandboxHostUids.resumed(client, sb.id);
     EngineClient.RunResult again = resumed.run("java", "/home/tenki/Hi.java");
     assertThat(again.err()).doesNotContain("java.security");
     assertThat(again.out()).isEqualTo("hi 0\n");
