@@ -337,8 +337,7 @@ public final class FileOps {
    * itself is its descendant inside the sandbox and would outlive it.
    */
   public static void kill(Process p) {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
+    HostSystem.killEntered(p, HostSystem.ENTERED_GRACE_MS);
   }
 
   private static CompletableFuture<byte[]> readAsync(InputStream in, long max) {

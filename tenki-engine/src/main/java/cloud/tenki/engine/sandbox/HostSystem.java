@@ -189,6 +189,29 @@ public final class HostSystem {
     }
   }
 
+  /**
+   * Ends a process started through {@code nsenter} (or a chain that execs it) and everything it
+   * runs inside the sandbox: the inside first; then {@code nsenter}, which reaps its child and
+   * exits by itself, gets up to {@code graceMillis} to do so before it is killed too. Killing
+   * {@code nsenter} first hands its child, a process of the sandbox's pid namespace, to the host's
+   * init, which reaps it when it gets round to it; the namespace, and so stopping the sandbox,
+   * waits for that (1 to 2 s on a host whose init reaps lazily).
+   */
+  public static void killEntered(Process p, long graceMillis) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    try {
+      if (p.waitFor(graceMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    p.destroyForcibly();
+  }
+
+  /** How long {@link #killEntered} waits for nsenter by default. */
+  public static final long ENTERED_GRACE_MS = 1000;
+
   /** Every process that descends from {@code pid}, deepest last. */
   public static List<ProcessHandle> descendants(long pid) {
     List<ProcessHandle> all = new ArrayList<>();

@@ -155,10 +155,7 @@ final class PreparedLaunch implements AutoCloseable {
         Timeouts.after(
             ANSWER_WAIT_MS,
             TimeUnit.MILLISECONDS,
-            () -> {
-              p.descendants().forEach(ProcessHandle::destroyForcibly);
-              p.destroyForcibly();
-            });
+            () -> HostSystem.killEntered(p, HostSystem.ENTERED_GRACE_MS));
     try {
       // the stream buffers what follows the answer, the command's own output, for its readers
       return p.getInputStream().read();
@@ -366,8 +363,7 @@ final class PreparedLaunch implements AutoCloseable {
     } catch (IOException e) {
       // already gone
     }
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
+    HostSystem.killEntered(p, HostSystem.ENTERED_GRACE_MS);
     try {
       if (!p.waitFor(5, TimeUnit.SECONDS)) {
         LOG.warn("a prepared launch (pid {}) did not exit after SIGKILL", p.pid());
