@@ -191,7 +191,8 @@ class DeveloperDefaultsTest {
 
   /** What {@code command} prints on the host, or a skip when it fails or takes over a minute. */
   private static String onHost(String... command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // stdout only: npm writes notices (a newer npm, say) to stderr
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     try {
       byte[] out = p.getInputStream().readNBytes(1 << 16);
       boolean done = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -206,7 +207,9 @@ class DeveloperDefaultsTest {
   void aPackageRegistryTheHostReachesIsReachedFromASandboxWithOutboundNetwork() throws Exception {
     assumeTrue(
         cloud.tenki.engine.sandbox.OutboundNetwork.available(), "slirp4netns is not installed");
-    String query = "npm view is-number@7.0.0 version --fetch-timeout=20000 --fetch-retries=0";
+    String query =
+        "npm view is-number@7.0.0 version --fetch-timeout=20000 --fetch-retries=0"
+            + " --no-update-notifier";
     // only a host that gets there without proxy settings, which sandboxes do not share
     Path home = Files.createTempDirectory("npm-home");
     String version;
