@@ -107,18 +107,23 @@ final class SchemaChecker {
     return current;
   }
 
+  /** Where in the value the error is; empty or {@code $} for the value itself. */
+  private static String location(Error error) {
+    return error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
+  }
+
+  private static boolean atRoot(String location) {
+    return location.isEmpty() || "$".equals(location);
+  }
+
   private static boolean unknownTopLevelProperty(Error error) {
-    String location =
-        error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
-    return "additionalProperties".equals(error.getKeyword())
-        && (location.isEmpty() || "$".equals(location));
+    return "additionalProperties".equals(error.getKeyword()) && atRoot(location(error));
   }
 
   private static String describe(Error error) {
-    String location =
-        error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
+    String location = location(error);
     String message = error.getMessage();
-    if (location.isEmpty() || "$".equals(location) || message.startsWith(location)) {
+    if (atRoot(location) || message.startsWith(location)) {
       return message;
     }
     return location + ": " + message;
