@@ -83,6 +83,67 @@ class ExhaustionTest {
     neighbourWorks(neighbour);
   }
 
+  /**
+   * Leaves a process behind that takes every process slot of its sandbox as soon as one is free,
+   * each holding it with a sleeping child.
+   */
+  private static final String SLOT_TAKER =
+      String.join(
+          "\n",
+          "import os, time",
+          "if os.fork():",
+          "    os._exit(0)",
+          "os.setsid()",
+          "while True:",
+          "    try:",
+          "        if os.fork() == 0:",
+          "            time.sleep(3600)",
+          "            os._exit(0)",
+          "    except OSError:",
+          "        time.sleep(0.005)");
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void aFullProcessTableIsReportedAndPausingEndsIt(Isolation isolation) throws Exception {
+    start(isolation);
+    EngineClient.Sandbox sb = client.create();
+    sb.write("keep.txt", "kept");
+    assertThat(sb.run("python3", "-c", SLOT_TAKER).code()).isZero();
+    // a try may still find a prepared launch, or slots freed an instant before (then it runs, or
+    // fails as before, by nsenter's "fork failed"): a full table must be reported within a few
+    StatusRuntimeException refused = null;
+    for (int i = 0; i < 20 && refused == null; i++) {
+      try {
+        sb.run("echo", "hi");
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertThat(e.getCause()).isInstanceOf(StatusRuntimeException.class);
+        refused = (StatusRuntimeException) e.getCause();
+      }
+      Thread.sleep(50);
+    }
+    assertThat(refused).as("a command refused for the process limit").isNotNull();
+    assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(refused.getStatus().getDescription())
+        .contains("process limit reached")
+        .contains("128");
+    StatusRuntimeException read =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            () -> sb.readText("keep.txt"), StatusRuntimeException.class);
+    assertThat(read).as("a file read while the table is full").isNotNull();
+    assertThat(read.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(read.getStatus().getDescription()).contains("process limit reached");
+    // pausing ends every process of the sandbox; its files stay
+    client.control.pauseSession(
+        cloud.tenki.proto.sandbox.v1.PauseSessionRequest.newBuilder().setSessionId(sb.id).build());
+    var after =
+        SandboxHostUids.resumed(client, sb.id)
+            .run("sh", "-c", "cat keep.txt; ps -e --no-headers | wc -l");
+    assertThat(after.out()).startsWith("kept");
+    assertThat(Integer.parseInt(after.out().substring(4).trim())).isLessThan(10);
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = Isolation.class,

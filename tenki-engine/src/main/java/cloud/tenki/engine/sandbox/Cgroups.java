@@ -75,6 +75,27 @@ public final class Cgroups {
       return null;
     }
 
+    /**
+     * How many more processes (threads count too) the group's limit allows right now, or {@link
+     * Long#MAX_VALUE} without a limit or when its files cannot be read.
+     */
+    public long processSlotsFree() {
+      Path max = processLimitFile();
+      if (max == null) {
+        return Long.MAX_VALUE;
+      }
+      try {
+        String limit = Files.readString(max).trim();
+        if (limit.equals("max")) {
+          return Long.MAX_VALUE;
+        }
+        long current = Long.parseLong(Files.readString(max.resolveSibling("pids.current")).trim());
+        return Math.max(0, Long.parseLong(limit) - current);
+      } catch (IOException | NumberFormatException e) {
+        return Long.MAX_VALUE;
+      }
+    }
+
     /** Host pids of every process in the group. */
     public List<Long> pids() {
       List<Long> pids = new ArrayList<>();

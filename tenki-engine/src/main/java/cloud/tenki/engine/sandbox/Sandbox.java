@@ -227,6 +227,9 @@ public final class Sandbox {
     }
   }
 
+  /** Processes of the sandbox's process limit an on-demand launch chain takes to start. */
+  private static final int LAUNCH_SLOTS = 2;
+
   /** How long stopping waits for the killed processes to leave the sandbox's cgroups. */
   private static final long KILL_WAIT_NANOS = 10_000_000_000L;
 
@@ -397,6 +400,12 @@ public final class Sandbox {
       if (init != i || !i.alive()) {
         throw new IOException("sandbox is not running");
       }
+    }
+    // the launch chain needs two processes of the sandbox's own (the shell that joins its cgroups
+    // stays counted while nsenter forks): with fewer free, it would fail as a command, exit 1
+    // with nsenter's "fork failed" as the command's output
+    if (c.group().processSlotsFree() < LAUNCH_SLOTS) {
+      throw new ProcessLimitException(c.limits().maxProcesses());
     }
     if (check != null) {
       check.verify(cwd);

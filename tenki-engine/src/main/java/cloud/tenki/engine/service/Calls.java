@@ -36,6 +36,9 @@ final class Calls {
     if (t.getCause() instanceof StatusRuntimeException sre) {
       return sre;
     }
+    if (t instanceof cloud.tenki.engine.sandbox.ProcessLimitException) {
+      return Status.RESOURCE_EXHAUSTED.withDescription(t.getMessage()).asRuntimeException();
+    }
     if (t instanceof java.io.IOException) {
       // the sandbox went away underneath the call (paused, terminated, restarted)
       return Status.UNAVAILABLE
