@@ -63,7 +63,8 @@ await check('tools/list', async () => {
   const { tools } = await client.listTools();
   const names = tools.map((t) => t.name);
   for (const n of ['run_code', 'run_command', 'read_process_output', 'stop_process', 'read_file',
-    'write_file', 'edit_file', 'list_files', 'expose_port', 'sandbox_status', 'extend_sandbox']) {
+    'write_file', 'edit_file', 'list_files', 'expose_port', 'sandbox_status', 'extend_sandbox',
+    'restart_sandbox']) {
     expect(names.includes(n), 'missing ' + n);
   }
   for (const t of tools) expect(t.outputSchema && t.outputSchema.type === 'object', t.name + ' outputSchema');
@@ -147,6 +148,19 @@ await check('cancellation kills the command', async () => {
     expect(Date.now() < deadline, 'process killed');
     await sleep(100);
   }
+});
+
+await check('restart_sandbox ends every process and keeps the files', async () => {
+  await ok('write_file', { path: 'kept.txt', content: 'still here' });
+  const started = await ok('run_command', { command: 'sleep 300', background: true });
+  const id = started.structuredContent.process_id;
+  await ok('run_command', { command: 'nohup sleep 301 >/dev/null 2>&1 &' });
+  const restarted = await ok('restart_sandbox', {});
+  expect(restarted.structuredContent.state === 'running', 'running: ' + text(restarted));
+  const after = await ok('run_command', { command: "cat kept.txt; echo; ps -e -o comm= | grep -c '^sleep$'" });
+  expect(after.structuredContent.stdout === 'still here\n0\n', 'files kept, no sleep left: ' + after.structuredContent.stdout);
+  const read = await ok('read_process_output', { process_id: id });
+  expect(read.structuredContent.running === false, 'background process ended');
 });
 
 await check('close', async () => {

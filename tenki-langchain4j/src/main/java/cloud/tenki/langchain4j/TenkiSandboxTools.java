@@ -384,6 +384,17 @@ public final class TenkiSandboxTools {
     return call(memoryId, context, ToolNames.EXTEND_SANDBOX, "minutes", minutes);
   }
 
+  @Tool(
+      name = ToolNames.RESTART_SANDBOX,
+      value =
+          "End every process in the sandbox, background and runaway ones included, and start it"
+              + " again; files and installed packages stay. Use it when commands cannot start or"
+              + " hang because of processes left running (the sandbox's process limit reached, a"
+              + " fork loop, a server that does not stop).")
+  public List<Content> restartSandbox(@ToolMemoryId Object memoryId, InvocationContext context) {
+    return call(memoryId, context, ToolNames.RESTART_SANDBOX);
+  }
+
   // Parameter documentation shared by several tools (the catalog's wording).
   private static final String TIMEOUT =
       "Seconds before the process (and everything it started) is killed and its partial output"

@@ -184,6 +184,48 @@ final class Conversation {
     }
   }
 
+  /**
+   * Ends every process of the sandbox and keeps its files (restart_sandbox) by pausing and resuming
+   * it. Returns the running sandbox, or null when the conversation has none (then nothing is
+   * created; a sandbox found gone is forgotten with a note for the next call).
+   */
+  LiveSandbox restart() {
+    lock.lock();
+    try {
+      if (ended) {
+        throw new ToolFailure("This conversation has ended; its sandbox is closed.");
+      }
+      owner.checkOpen();
+      LiveSandbox s = current;
+      if (s == null) {
+        return null;
+      }
+      if (!s.paused()) {
+        s.processes.markAllStopped("the sandbox was restarted");
+        try {
+          s.sandbox.pause();
+        } catch (TenkiException e) {
+          if (e instanceof NotFoundException || probe(s) == Probe.GONE) {
+            drop(DropReason.VANISHED);
+            pendingNote = Notes.LOST;
+            return null;
+          }
+          throw new ToolFailure(owner.failure("restart the sandbox", e));
+        }
+        s.markPaused(owner.now());
+        owner.releaseSlot();
+      }
+      List<String> notes = new ArrayList<>();
+      resume(notes);
+      if (current == null) {
+        pendingNote = Notes.LOST;
+      }
+      return current;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Replaces the sandbox with a fresh one (reset_sandbox). */
   LiveSandbox reset() {
     lock.lock();

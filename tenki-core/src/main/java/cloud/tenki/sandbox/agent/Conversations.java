@@ -95,7 +95,7 @@ final class Conversations implements AutoCloseable {
   }
 
   String failure(String what, TenkiException e) {
-    return Messages.backendFailure(what, e, sandboxIds);
+    return Messages.backendFailure(what, e, sandboxIds, settings.canRestart());
   }
 
   /** Creates a sandbox from the template, within the cap. */

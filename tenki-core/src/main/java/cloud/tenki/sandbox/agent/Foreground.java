@@ -169,6 +169,12 @@ final class Foreground {
               + ".");
     }
     CommandOutput.sections(r, o, e, out.spillPath(), err.spillPath());
+    if (ranOutOfProcesses(e.text())) {
+      lease.addNote(
+          "The sandbox ran out of processes while this ran (\"Resource temporarily unavailable\""
+              + " above)."
+              + Messages.processLimitAdvice(call.settings.canRestart()));
+    }
     if (exit != null) {
       r.put("exit_code", exit.exitCode());
       exit.signal().ifPresent(sig -> r.put("signal", sig));
@@ -186,6 +192,13 @@ final class Foreground {
       lease.addNote(lease.afterFailure().strip());
     }
     return r.notes(lease.notes()).build();
+  }
+
+  /** Whether {@code stderr} shows a shell that could not fork for want of process slots. */
+  static boolean ranOutOfProcesses(String stderr) {
+    return stderr.contains("fork: retry: Resource temporarily unavailable")
+        || stderr.contains("fork: Resource temporarily unavailable")
+        || stderr.contains("fork failed: Resource temporarily unavailable");
   }
 
   static String seconds(Duration d) {

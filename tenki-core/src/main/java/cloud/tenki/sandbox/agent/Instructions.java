@@ -50,7 +50,11 @@ final class Instructions {
                   + " sandbox_status shows the time left; extend_sandbox adds more. If a result"
                   + " carries a note that the sandbox was replaced, earlier files and processes"
                   + " are gone: recreate what you need.",
-              List.of(ToolNames.SANDBOX_STATUS, ToolNames.EXTEND_SANDBOX)));
+              List.of(ToolNames.SANDBOX_STATUS, ToolNames.EXTEND_SANDBOX)),
+          new Tip(
+              "If commands stop starting or hang because of processes left running (a fork loop,"
+                  + " forgotten servers), restart_sandbox ends every process and keeps the files.",
+              List.of(ToolNames.RESTART_SANDBOX)));
 
   /** The full text, for every tool. */
   static final String TEXT = forTools(null);

@@ -101,8 +101,12 @@ final class Messages {
     return s.isEmpty() ? e.code().replace('_', ' ') : s;
   }
 
-  /** "Could not {what}: {reason}. {advice}" for a backend failure. */
-  static String backendFailure(String what, TenkiException e, Collection<String> secrets) {
+  /**
+   * "Could not {what}: {reason}. {advice}" for a backend failure; {@code canRestart} says whether
+   * the model has restart_sandbox to end runaway processes with.
+   */
+  static String backendFailure(
+      String what, TenkiException e, Collection<String> secrets, boolean canRestart) {
     String reason = reason(e, secrets);
     // a file the sandbox user may not read or write, as opposed to a refused credential
     boolean fileMode =
@@ -115,14 +119,25 @@ final class Messages {
               case "unavailable", "deadline_exceeded" ->
                   " The sandbox service did not answer in time; try again in a moment.";
               case "resource_exhausted" ->
-                  " A resource limit was hit (disk, memory, processes or the backend's capacity);"
-                      + " free some space or try again later.";
+                  reason.contains("process limit")
+                      ? processLimitAdvice(canRestart)
+                      : " A resource limit was hit (disk, memory, processes or the backend's"
+                          + " capacity); free some space or try again later.";
               case "unauthenticated", "permission_denied" ->
                   " The sandbox service refused the request; this is a configuration problem the"
                       + " user must fix.";
               default -> "";
             };
     return "Could not " + what + ": " + sentence(reason) + advice;
+  }
+
+  /** What to do when the sandbox's processes use up its process limit. */
+  static String processLimitAdvice(boolean canRestart) {
+    return " Processes still running in the sandbox (a fork loop, servers or jobs started with &)"
+        + " take up its process limit; "
+        + (canRestart
+            ? "call restart_sandbox to end them all (files stay)."
+            : "they end when the sandbox is paused or replaced.");
   }
 
   private static String sentence(String s) {

@@ -132,10 +132,7 @@ public final class SandboxToolkit implements AutoCloseable {
     } catch (ToolFailure f) {
       return withNotes(call, ToolResult.error(f.getMessage()));
     } catch (TenkiException e) {
-      return withNotes(
-          call,
-          ToolResult.error(
-              Messages.backendFailure("complete " + toolName, e, conversations.sandboxIds())));
+      return withNotes(call, ToolResult.error(conversations.failure("complete " + toolName, e)));
     } catch (RuntimeException e) {
       log.warn("tool {} failed unexpectedly", toolName, e);
       return ToolResult.error(
@@ -165,6 +162,7 @@ public final class SandboxToolkit implements AutoCloseable {
       case ToolNames.UNEXPOSE_PORT -> PortTools.unexpose(call);
       case ToolNames.SANDBOX_STATUS -> StatusTools.status(call);
       case ToolNames.EXTEND_SANDBOX -> StatusTools.extend(call);
+      case ToolNames.RESTART_SANDBOX -> StatusTools.restart(call);
       case ToolNames.RESET_SANDBOX -> StatusTools.reset(call);
       default -> throw new IllegalStateException("no implementation for " + tool);
     };

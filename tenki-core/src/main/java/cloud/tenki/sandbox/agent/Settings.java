@@ -42,4 +42,9 @@ record Settings(
 
   /** Past its own timeout, how long a command may take to report its exit before it is killed. */
   static final Duration TIMEOUT_GRACE = Duration.ofSeconds(10);
+
+  /** Whether the model has restart_sandbox, to end runaway processes with. */
+  boolean canRestart() {
+    return selection.enabledNames().contains(ToolNames.RESTART_SANDBOX);
+  }
 }

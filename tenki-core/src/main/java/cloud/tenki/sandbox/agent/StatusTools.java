@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code sandbox_status}, {@code extend_sandbox} and {@code reset_sandbox}. */
+/**
+ * {@code sandbox_status}, {@code extend_sandbox}, {@code restart_sandbox} and {@code
+ * reset_sandbox}.
+ */
 final class StatusTools {
   private StatusTools() {}
 
@@ -86,6 +89,25 @@ final class StatusTools {
       }
       return r.notes(lease.notes()).build();
     }
+  }
+
+  static ToolResult restart(Call call) {
+    LiveSandbox live = call.conversation.restart();
+    if (live == null) {
+      return notCreated(call).line("Nothing to restart.").build();
+    }
+    SandboxInfo info;
+    try {
+      info = live.sandbox.info();
+    } catch (TenkiException e) {
+      info = null; // restarted all the same; the status is only a courtesy
+    }
+    return describe(call, live, info, "running")
+        .line(
+            "Restarted: every process in the sandbox was ended; files and installed packages are"
+                + " kept. Start again the servers you still need"
+                + (live.exposedPorts.isEmpty() ? "." : " (exposed ports stay exposed)."))
+        .build();
   }
 
   static ToolResult reset(Call call) {

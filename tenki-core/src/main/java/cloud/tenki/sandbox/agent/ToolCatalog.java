@@ -70,6 +70,7 @@ public final class ToolCatalog {
     specs.add(unexposePort());
     specs.add(sandboxStatus());
     specs.add(extendSandbox(maxMinutes));
+    specs.add(restartSandbox());
     specs.add(resetSandbox());
     return new ToolCatalog(specs, Instructions.TEXT);
   }
@@ -345,6 +346,19 @@ public final class ToolCatalog {
                 .range(1, maxMinutes)),
         OutputSchemas.SANDBOX_STATUS,
         new ToolAnnotations(false, false, false, false));
+  }
+
+  private static ToolSpec restartSandbox() {
+    return new ToolSpec(
+        ToolNames.RESTART_SANDBOX,
+        "Restart the sandbox",
+        "End every process in the sandbox, background and runaway ones included, and start it"
+            + " again; files and installed packages stay. Use it when commands cannot start or"
+            + " hang because of processes left running (the sandbox's process limit reached, a"
+            + " fork loop, a server that does not stop).",
+        List.of(),
+        OutputSchemas.SANDBOX_STATUS,
+        new ToolAnnotations(false, true, true, false));
   }
 
   private static ToolSpec resetSandbox() {

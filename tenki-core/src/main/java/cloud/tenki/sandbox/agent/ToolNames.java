@@ -17,5 +17,6 @@ public final class ToolNames {
   public static final String UNEXPOSE_PORT = "unexpose_port";
   public static final String SANDBOX_STATUS = "sandbox_status";
   public static final String EXTEND_SANDBOX = "extend_sandbox";
+  public static final String RESTART_SANDBOX = "restart_sandbox";
   public static final String RESET_SANDBOX = "reset_sandbox";
 }

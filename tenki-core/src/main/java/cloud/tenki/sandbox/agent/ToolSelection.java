@@ -43,7 +43,8 @@ public record ToolSelection(Mode mode, Set<String> disabled) {
           ToolNames.LIST_FILES,
           ToolNames.EXPOSE_PORT,
           ToolNames.SANDBOX_STATUS,
-          ToolNames.EXTEND_SANDBOX);
+          ToolNames.EXTEND_SANDBOX,
+          ToolNames.RESTART_SANDBOX);
 
   private static final List<String> FULL_TOOLS =
       List.of(ToolNames.UNEXPOSE_PORT, ToolNames.RESET_SANDBOX);

@@ -3,6 +3,7 @@ package cloud.tenki.sandbox.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.tenki.sandbox.NotFoundException;
+import cloud.tenki.sandbox.QuotaExceededException;
 import cloud.tenki.sandbox.UnavailableException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -43,10 +44,37 @@ class MessagesTest {
             null);
     assertThat(Messages.reason(e, List.of(ID))).isEqualTo("session not found: <sandbox>");
     var u = new UnavailableException("Run failed (unavailable)", "unavailable", null, null);
-    assertThat(Messages.backendFailure("run the command", u, List.of()))
+    assertThat(Messages.backendFailure("run the command", u, List.of(), true))
         .isEqualTo(
             "Could not run the command: unavailable. The sandbox service did not answer in time;"
                 + " try again in a moment.");
+  }
+
+  @Test
+  void aFullProcessTableAdvisesRestartingWhenTheModelCan() {
+    var full =
+        new QuotaExceededException(
+            "Run failed (resource_exhausted): sandbox process limit reached: its processes and"
+                + " threads use up its limit of 512, so no new process can start until some of"
+                + " them end",
+            "resource_exhausted",
+            null,
+            null);
+    assertThat(Messages.backendFailure("start the command", full, List.of(), true))
+        .startsWith("Could not start the command: sandbox process limit reached: ")
+        .endsWith("call restart_sandbox to end them all (files stay).");
+    assertThat(Messages.backendFailure("start the command", full, List.of(), false))
+        .doesNotContain("restart_sandbox")
+        .endsWith("they end when the sandbox is paused or replaced.");
+    var disk =
+        new QuotaExceededException(
+            "Write failed (resource_exhausted): sandbox disk quota exceeded: /home/tenki/x",
+            "resource_exhausted",
+            null,
+            null);
+    assertThat(Messages.backendFailure("write the file", disk, List.of(), true))
+        .doesNotContain("restart_sandbox")
+        .contains("free some space");
   }
 
   @Test

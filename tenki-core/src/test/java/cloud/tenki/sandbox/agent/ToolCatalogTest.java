@@ -77,7 +77,7 @@ class ToolCatalogTest {
         .containsExactly(ToolNames.READ_FILE, ToolNames.LIST_FILES, ToolNames.SANDBOX_STATUS);
     assertThat(CATALOG.select(ToolSelection.STANDARD))
         .extracting(ToolSpec::name)
-        .contains(ToolNames.RUN_COMMAND, ToolNames.EXPOSE_PORT)
+        .contains(ToolNames.RUN_COMMAND, ToolNames.EXPOSE_PORT, ToolNames.RESTART_SANDBOX)
         .doesNotContain(ToolNames.RESET_SANDBOX, ToolNames.UNEXPOSE_PORT);
     assertThat(CATALOG.select(new ToolSelection(ToolSelection.Mode.FULL, Set.of())))
         .hasSize(CATALOG.all().size());

@@ -30,6 +30,7 @@ class TypeScriptSandboxToolsTest {
           "expose_port says when nothing listens",
           "invalid arguments are a tool error naming the field",
           "cancellation kills the command",
+          "restart_sandbox ends every process and keeps the files",
           "close");
 
   @Test

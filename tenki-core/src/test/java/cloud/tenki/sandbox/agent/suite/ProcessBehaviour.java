@@ -173,4 +173,86 @@ public interface ProcessBehaviour extends ToolkitContext {
                 .structured())
         .containsEntry("stdout", "same\n");
   }
+
+  @Test
+  default void restartEndsEveryProcessAndKeepsTheFiles() {
+    ToolkitHarness h = harness();
+    String key = key();
+    h.ok(key, "write_file", Map.of("path", "keep.txt", "content", "kept"));
+    h.ok(key, "run_command", Map.of("command", "sleep 300", "background", true));
+    // one the toolkit does not know of
+    h.ok(key, "run_command", Map.of("command", "nohup sleep 301 >/dev/null 2>&1 &"));
+    String sandbox = h.onlySandbox().id();
+    ToolResult r = h.ok(key, "restart_sandbox", Map.of());
+    assertThat(r.structured()).containsEntry("state", "running");
+    assertThat(r.text()).contains("Restarted", "p1 (ended)");
+    assertThat(h.onlySandbox().id()).isEqualTo(sandbox);
+    ToolResult after =
+        h.ok(
+            key,
+            "run_command",
+            Map.of("command", "cat keep.txt; echo; ps -e -o comm= | grep -c '^sleep$'"));
+    assertThat(after.structured()).containsEntry("stdout", "kept\n0\n");
+    assertThat(h.ok(key, "read_process_output", Map.of("process_id", "p1")).structured())
+        .containsEntry("running", false);
+  }
+
+  /**
+   * Leaves a process behind that takes every free process slot of its sandbox, each with a sleeping
+   * child, as soon as one is free.
+   */
+  String SLOT_TAKER =
+      String.join(
+          "\n",
+          "import os, time",
+          "if os.fork():",
+          "    os._exit(0)",
+          "os.setsid()",
+          "while True:",
+          "    try:",
+          "        if os.fork() == 0:",
+          "            os.execv('/bin/sleep', ['sleep', '3600'])",
+          "    except OSError:",
+          "        time.sleep(0.005)",
+          "");
+
+  @Test
+  default void aSandboxOutOfProcessesSaysSoAndRestartFreesIt() throws Exception {
+    ToolkitHarness h = harness();
+    String key = key();
+    h.ok(key, "write_file", Map.of("path", "taker.py", "content", SLOT_TAKER));
+    h.ok(key, "run_command", Map.of("command", "python3 taker.py </dev/null >/dev/null 2>&1"));
+    // a command may still find a launch the engine prepared, or slots freed an instant before:
+    // the full table must show within a few
+    ToolResult refused = null;
+    for (int i = 0; i < 20 && refused == null; i++) {
+      ToolResult r = h.call(key, "run_command", Map.of("command", "echo hi"));
+      if (r.isError()) {
+        refused = r;
+      }
+      Thread.sleep(50);
+    }
+    assertThat(refused).as("a command refused for the process limit").isNotNull();
+    assertThat(refused.text()).contains("process limit", "call restart_sandbox");
+    h.ok(key, "restart_sandbox", Map.of());
+    ToolResult fine = h.ok(key, "run_command", Map.of("command", "test -f taker.py && echo fine"));
+    assertThat(fine.text()).doesNotContain("ran out of processes");
+    assertThat(fine.structured()).containsEntry("stdout", "fine\n");
+  }
+
+  @Test
+  default void aShellThatCouldNotForkGetsTheProcessLimitNote() {
+    ToolkitHarness h = harness();
+    // what bash prints while its fork waits for a free process slot
+    ToolResult r =
+        h.ok(
+            key(),
+            "run_command",
+            Map.of(
+                "command",
+                "echo 'bash: fork: retry: Resource temporarily unavailable' >&2; echo done"));
+    assertThat(r.text())
+        .contains("ran out of processes")
+        .contains("call restart_sandbox to end them all (files stay)");
+  }
 }
