@@ -188,7 +188,7 @@ public final class Sandbox {
           pb.directory(new File("/"));
           pb.environment().clear();
           pb.environment().putAll(CommandEnvironment.HOST_BASE);
-          return pb.start();
+          return OwnPipes.start(pb);
         },
         reserved -> {
           try {
@@ -418,7 +418,7 @@ public final class Sandbox {
     Map<String, String> pe = pb.environment();
     pe.clear();
     pe.putAll(CommandEnvironment.hostEnvironment(merged));
-    Process p = pb.start();
+    Process p = OwnPipes.start(pb);
     if (pl != null) {
       pl.refill();
     }

@@ -53,8 +53,8 @@ final class LegacyExec {
     try {
       Process p = s.sandbox().exec(argv, FileOps.HOME, env);
       p.getOutputStream().close();
-      drain(p.getInputStream());
-      drain(p.getErrorStream());
+      drain(p, p.getInputStream());
+      drain(p, p.getErrorStream());
       boolean done = p.waitFor(Math.max(1, timeoutMs), TimeUnit.MILLISECONDS);
       CommandStatus status;
       int exit;
@@ -90,11 +90,16 @@ final class LegacyExec {
     }
   }
 
-  private static void drain(InputStream in) {
+  private static void drain(Process p, InputStream in) {
     IoThreads.POOL.execute(
         () -> {
+          byte[] buf = new byte[8192];
           try (in) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            while (p.isAlive() && in.read(buf) > 0) {
+              // the command's own output: nobody reads it
+            }
+            // then what it left running writes
+            cloud.tenki.engine.sandbox.LingeringOutput.drop(in, buf);
           } catch (java.io.IOException e) {
             // process gone
           }

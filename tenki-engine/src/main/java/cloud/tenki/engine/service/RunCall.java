@@ -255,6 +255,8 @@ final class RunCall implements StreamObserver<SandboxSessionDataPlaneServiceRunR
           r.setStderr(bytes);
         }
         if (!gate.send(frame(r.build()))) {
+          // the call is over; what the command left running may still write here
+          cloud.tenki.engine.sandbox.LingeringOutput.drop(in, buf);
           break;
         }
       }

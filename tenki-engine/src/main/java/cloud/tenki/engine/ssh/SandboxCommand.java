@@ -139,18 +139,24 @@ final class SandboxCommand implements Command {
   }
 
   private void pumpOut(InputStream from, OutputStream to, CountDownLatch done, boolean ttyFirst) {
-    try {
+    byte[] buf = new byte[32 * 1024];
+    try (from) {
       if (ttyFirst) {
         tty = readLine(from);
       }
-      byte[] buf = new byte[32 * 1024];
       int n;
       while ((n = from.read(buf)) >= 0) {
-        to.write(buf, 0, n);
-        to.flush();
+        try {
+          to.write(buf, 0, n);
+          to.flush();
+        } catch (IOException closed) {
+          // the channel is closed; what the command left running may still write here
+          cloud.tenki.engine.sandbox.LingeringOutput.drop(from, buf);
+          return;
+        }
       }
     } catch (IOException e) {
-      // the channel closed under us; the process is killed by destroy
+      // the pipe failed; the process is killed by destroy
     } finally {
       done.countDown();
     }

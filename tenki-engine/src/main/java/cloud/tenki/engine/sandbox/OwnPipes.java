@@ -1,0 +1,218 @@
+package cloud.tenki.engine.sandbox;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A started launch chain whose stdout and stderr the engine reads through pipe ends of its own.
+ *
+ * <p>The JDK closes its ends of a process's output pipes as soon as that process exits, keeping
+ * only what was buffered then. A sandboxed command's process is not the only writer, though:
+ * whatever it left running ({@code server &}) inherited the same pipes. Once the JDK's ends are
+ * closed, that process's next write fails with EPIPE, and most programs die of the SIGPIPE. So
+ * right after the start, the engine opens the pipes a second time through {@code /proc/<pid>/fd/1}
+ * and {@code /proc/<pid>/fd/2}, which gives readers of its own that stay open until the engine
+ * closes them, and closes the JDK's. End of file then means what it says: every writer is gone.
+ *
+ * <p>When the pipes cannot be opened that way (the process already ended), the JDK's ends are kept,
+ * as before. Everything but the two output streams is the started process's.
+ */
+final class OwnPipes extends Process {
+
+  private final Process process;
+  private final InputStream stdout;
+  private final InputStream stderr;
+
+  private OwnPipes(Process process, InputStream stdout, InputStream stderr) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  /** Starts {@code pb} (whose output must be pipes) and takes over its output pipes. */
+  static Process start(ProcessBuilder pb) throws IOException {
+    Process p = pb.start();
+    FileInputStream out = openPipe(p.pid(), 1);
+    FileInputStream err = out == null ? null : openPipe(p.pid(), 2);
+    if (err == null) {
+      // it ended before the pipes could be opened: nothing can outlive it on them
+      closeQuietly(out);
+      return p;
+    }
+    if (!p.isAlive()) {
+      // it may have ended, and its pid gone to another process, before the opens
+      closeQuietly(out);
+      closeQuietly(err);
+      return p;
+    }
+    closeQuietly(p.getInputStream());
+    closeQuietly(p.getErrorStream());
+    return new OwnPipes(p, new PipeStream(out), new PipeStream(err));
+  }
+
+  /**
+   * A pipe's reader without the file-only shortcuts of {@link FileInputStream}: its {@code
+   * readAllBytes} and {@code skip} seek, which a pipe refuses ("Illegal seek").
+   */
+  private static final class PipeStream extends java.io.FilterInputStream {
+    PipeStream(FileInputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      return in.read(b, off, len);
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] buf = new byte[(int) Math.min(Math.max(n, 0), 8192)];
+      long left = n;
+      while (left > 0) {
+        int r = in.read(buf, 0, (int) Math.min(left, buf.length));
+        if (r < 0) {
+          break;
+        }
+        left -= r;
+      }
+      return n - left;
+    }
+  }
+
+  /** How often a descriptor that is not a pipe at the moment is looked at again. */
+  private static final int ATTEMPTS = 50;
+
+  /**
+   * A reader of the pipe that is descriptor {@code fd} of process {@code pid}, or null. The launch
+   * chain's first shell points its stdout and stderr at a cgroup file or {@code /dev/null} for an
+   * instant while it joins the sandbox's cgroups: what is opened then is no pipe, and is closed
+   * unread before another look.
+   */
+  private static FileInputStream openPipe(long pid, int fd) {
+    for (int i = 0; i < ATTEMPTS; i++) {
+      FileInputStream in;
+      try {
+        in = new FileInputStream("/proc/" + pid + "/fd/" + fd);
+      } catch (IOException e) {
+        return null;
+      }
+      if (isPipe(in)) {
+        return in;
+      }
+      closeQuietly(in);
+      java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+    }
+    return null;
+  }
+
+  /** Whether {@code in} reads a pipe: the only kind of file that has no position. */
+  private static boolean isPipe(FileInputStream in) {
+    try {
+      in.getChannel().position();
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    if (in != null) {
+      try {
+        in.close();
+      } catch (IOException e) {
+        // nothing to release
+      }
+    }
+  }
+
+  @Override
+  public InputStream getInputStream() {
+    return stdout;
+  }
+
+  @Override
+  public InputStream getErrorStream() {
+    return stderr;
+  }
+
+  @Override
+  public OutputStream getOutputStream() {
+    return process.getOutputStream();
+  }
+
+  @Override
+  public int waitFor() throws InterruptedException {
+    return process.waitFor();
+  }
+
+  @Override
+  public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+    return process.waitFor(timeout, unit);
+  }
+
+  @Override
+  public int exitValue() {
+    return process.exitValue();
+  }
+
+  @Override
+  public void destroy() {
+    process.destroy();
+  }
+
+  @Override
+  public Process destroyForcibly() {
+    process.destroyForcibly();
+    return this;
+  }
+
+  @Override
+  public boolean supportsNormalTermination() {
+    return process.supportsNormalTermination();
+  }
+
+  @Override
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public CompletableFuture<Process> onExit() {
+    return process.onExit().thenApply(p -> this);
+  }
+
+  @Override
+  public ProcessHandle toHandle() {
+    return process.toHandle();
+  }
+
+  @Override
+  public ProcessHandle.Info info() {
+    return process.info();
+  }
+
+  @Override
+  public Stream<ProcessHandle> children() {
+    return process.children();
+  }
+
+  @Override
+  public Stream<ProcessHandle> descendants() {
+    return process.descendants();
+  }
+
+  @Override
+  public String toString() {
+    return process.toString();
+  }
+}
