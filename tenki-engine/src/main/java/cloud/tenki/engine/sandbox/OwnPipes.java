@@ -4,6 +4,8 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -15,12 +17,13 @@ import java.util.stream.Stream;
  * only what was buffered then. A sandboxed command's process is not the only writer, though:
  * whatever it left running ({@code server &}) inherited the same pipes. Once the JDK's ends are
  * closed, that process's next write fails with EPIPE, and most programs die of the SIGPIPE. So
- * right after the start, the engine opens the pipes a second time through {@code /proc/<pid>/fd/1}
- * and {@code /proc/<pid>/fd/2}, which gives readers of its own that stay open until the engine
- * closes them, and closes the JDK's. End of file then means what it says: every writer is gone.
+ * while the launch wrapper waits in its handshake, the engine opens the pipes a second time through
+ * {@code /proc/<pid>/fd/1} and {@code /proc/<pid>/fd/2}, which gives readers of its own that stay
+ * open until the engine closes them, and closes the JDK's. End of file then means what it says:
+ * every writer is gone.
  *
- * <p>When the pipes cannot be opened that way (the process already ended), the JDK's ends are kept,
- * as before. Everything but the two output streams is the started process's.
+ * <p>When the pipes cannot be opened that way (the wrapper failed), the JDK's ends are kept.
+ * Everything but the two output streams is the started process's.
  */
 final class OwnPipes extends Process {
 
@@ -34,25 +37,90 @@ final class OwnPipes extends Process {
     this.stderr = stderr;
   }
 
-  /** Starts {@code pb} (whose output must be pipes) and takes over its output pipes. */
-  static Process start(ProcessBuilder pb) throws IOException {
+  /**
+   * Starts {@code pb}, a launch chain from {@link LaunchWrapper#wrapWithHandshake}, takes over its
+   * output pipes and lets it go on. With {@code owner} at 0 or more (a root engine's sandbox uid),
+   * also hands its three pipes to that host uid first, so the sandbox's user can open them again as
+   * {@code /dev/stdin}, {@code /dev/stdout} and {@code /dev/stderr}: a pipe the engine made belongs
+   * to root, with mode 0600.
+   */
+  static Process start(ProcessBuilder pb, int owner) throws IOException {
     Process p = pb.start();
+    // the wrapper has joined the cgroups and waits: its descriptors 0 to 2 are the pipes for good
+    if (p.getInputStream().read() != LaunchWrapper.READY) {
+      return p; // it failed (and says why on stderr) or was killed: the consumer sees that
+    }
     FileInputStream out = openPipe(p.pid(), 1);
     FileInputStream err = out == null ? null : openPipe(p.pid(), 2);
     if (err == null) {
-      // it ended before the pipes could be opened: nothing can outlive it on them
       closeQuietly(out);
-      return p;
+    } else {
+      if (owner >= 0) {
+        for (int fd = 0; fd <= 2; fd++) {
+          hand(p.pid(), fd, owner);
+        }
+      }
+      closeQuietly(p.getInputStream());
+      closeQuietly(p.getErrorStream());
     }
-    if (!p.isAlive()) {
-      // it may have ended, and its pid gone to another process, before the opens
-      closeQuietly(out);
-      closeQuietly(err);
-      return p;
+    try {
+      OutputStream go = p.getOutputStream();
+      go.write('\n');
+      go.flush();
+    } catch (IOException e) {
+      // it died while waiting: the consumer sees its end
     }
-    closeQuietly(p.getInputStream());
-    closeQuietly(p.getErrorStream());
-    return new OwnPipes(p, new PipeStream(out), new PipeStream(err));
+    return err == null ? p : new OwnPipes(p, new PipeStream(out), new PipeStream(err));
+  }
+
+  /** A reader of the pipe that is descriptor {@code fd} of process {@code pid}, or null. */
+  private static FileInputStream openPipe(long pid, int fd) {
+    FileInputStream in;
+    try {
+      in = new FileInputStream("/proc/" + pid + "/fd/" + fd);
+    } catch (IOException e) {
+      return null;
+    }
+    if (isPipe(in)) {
+      return in;
+    }
+    closeQuietly(in);
+    return null;
+  }
+
+  /** Whether {@code in} reads a pipe: the only kind of file here that has no position. */
+  private static boolean isPipe(FileInputStream in) {
+    try {
+      in.getChannel().position();
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  /**
+   * Gives the pipe that is descriptor {@code fd} of process {@code pid} to host uid {@code owner}.
+   */
+  private static void hand(long pid, int fd, int owner) {
+    Path link = Path.of("/proc/" + pid + "/fd/" + fd);
+    try {
+      // the waiting wrapper points these descriptors nowhere else; a pipe is checked anyway
+      if (Files.readSymbolicLink(link).toString().startsWith("pipe:")) {
+        Files.setAttribute(link, "unix:uid", owner);
+      }
+    } catch (IOException | RuntimeException e) {
+      // the process ended: nobody is left to open the pipe again
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    if (in != null) {
+      try {
+        in.close();
+      } catch (IOException e) {
+        // nothing to release
+      }
+    }
   }
 
   /**
@@ -81,52 +149,6 @@ final class OwnPipes extends Process {
         left -= r;
       }
       return n - left;
-    }
-  }
-
-  /** How often a descriptor that is not a pipe at the moment is looked at again. */
-  private static final int ATTEMPTS = 50;
-
-  /**
-   * A reader of the pipe that is descriptor {@code fd} of process {@code pid}, or null. The launch
-   * chain's first shell points its stdout and stderr at a cgroup file or {@code /dev/null} for an
-   * instant while it joins the sandbox's cgroups: what is opened then is no pipe, and is closed
-   * unread before another look.
-   */
-  private static FileInputStream openPipe(long pid, int fd) {
-    for (int i = 0; i < ATTEMPTS; i++) {
-      FileInputStream in;
-      try {
-        in = new FileInputStream("/proc/" + pid + "/fd/" + fd);
-      } catch (IOException e) {
-        return null;
-      }
-      if (isPipe(in)) {
-        return in;
-      }
-      closeQuietly(in);
-      java.util.concurrent.locks.LockSupport.parkNanos(100_000);
-    }
-    return null;
-  }
-
-  /** Whether {@code in} reads a pipe: the only kind of file that has no position. */
-  private static boolean isPipe(FileInputStream in) {
-    try {
-      in.getChannel().position();
-      return false;
-    } catch (IOException e) {
-      return true;
-    }
-  }
-
-  private static void closeQuietly(InputStream in) {
-    if (in != null) {
-      try {
-        in.close();
-      } catch (IOException e) {
-        // nothing to release
-      }
     }
   }
 

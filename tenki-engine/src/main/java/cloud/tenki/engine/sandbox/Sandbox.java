@@ -184,11 +184,12 @@ public final class Sandbox {
         () -> {
           List<String> shell = PreparedRequest.shellCommand();
           ProcessBuilder pb =
-              new ProcessBuilder(LaunchWrapper.wrap(cfg, launcher.enter(cfg, started, "/", shell)));
+              new ProcessBuilder(
+                  LaunchWrapper.wrapWithHandshake(cfg, launcher.enter(cfg, started, "/", shell)));
           pb.directory(new File("/"));
           pb.environment().clear();
           pb.environment().putAll(CommandEnvironment.HOST_BASE);
-          return OwnPipes.start(pb);
+          return OwnPipes.start(pb, pipeOwner(cfg));
         },
         reserved -> {
           try {
@@ -225,6 +226,14 @@ public final class Sandbox {
       pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
       java.util.concurrent.locks.LockSupport.parkNanos(5_000_000L);
     }
+  }
+
+  /**
+   * The host uid a launch chain's pipes are handed to, or -1: a root engine's pipes are root's,
+   * which the sandbox user, another host uid, could not open again through {@code /dev/stdout}.
+   */
+  private int pipeOwner(SandboxConfig cfg) {
+    return launcher instanceof NoIsolationLauncher || !HostSystem.isRoot() ? -1 : cfg.hostUid();
   }
 
   /** Processes of the sandbox's process limit an on-demand launch chain takes to start. */
@@ -412,13 +421,13 @@ public final class Sandbox {
     }
     // the caller's variables must not reach the host-side launch chain (see CommandEnvironment)
     List<String> inner = CommandEnvironment.restoring(merged, command);
-    List<String> argv = LaunchWrapper.wrap(c, launcher.enter(c, i, cwd, inner));
+    List<String> argv = LaunchWrapper.wrapWithHandshake(c, launcher.enter(c, i, cwd, inner));
     ProcessBuilder pb = new ProcessBuilder(argv);
     pb.directory(new File(launcher.hostDirectory(c, cwd)));
     Map<String, String> pe = pb.environment();
     pe.clear();
     pe.putAll(CommandEnvironment.hostEnvironment(merged));
-    Process p = OwnPipes.start(pb);
+    Process p = OwnPipes.start(pb, pipeOwner(c));
     if (pl != null) {
       pl.refill();
     }

@@ -3,16 +3,20 @@ package cloud.tenki.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cloud.tenki.proto.sandbox.v1.ExecuteCommandRequest;
+import cloud.tenki.proto.sandbox.v1.RunStart;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Processes a command leaves running (started with {@code &}) keep writing to the command's stdout
  * and stderr after the command ended, without dying of a broken pipe, and a process that writes
  * without pause does not make the engine read as fast as it writes.
  */
-class LingeringOutputTest {
+class CommandPipesTest {
 
   @RegisterExtension final Engines engines = new Engines();
 
@@ -43,6 +47,29 @@ class LingeringOutputTest {
 
   private static String awaitFile(EngineClient.Sandbox sb, String name) throws Exception {
     return awaitOutput(sb, "cat " + name + " 2>/dev/null || true");
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
+  void theSandboxUserOpensItsOwnStdioAgain(Isolation isolation) throws Exception {
+    EngineClient client =
+        engines.client(engines.start(LocalEngine.builder().isolation(isolation)), "tk_test");
+    EngineClient.Sandbox sb = client.create();
+    String script = "echo out > /dev/stdout; echo err > /dev/stderr; cat /dev/stdin";
+    // through the prepared launch, then on demand (a reserved variable name forces that)
+    for (boolean onDemand : new boolean[] {false, true}) {
+      RunStart.Builder start =
+          RunStart.newBuilder().addCmd("sh").addCmd("-c").addCmd(script).setStreamStdin(true);
+      if (onDemand) {
+        start.putEnv("_tenki_on_demand", "1");
+      }
+      var r = sb.run(start, "in\n".getBytes(StandardCharsets.UTF_8));
+      assertThat(r.err()).as("on demand: " + onDemand).isEqualTo("err\n");
+      assertThat(r.out()).isEqualTo("out\nin\n");
+      assertThat(r.code()).isZero();
+    }
   }
 
   @Test
@@ -84,7 +111,11 @@ class LingeringOutputTest {
                 + " echo started");
     assertThat(r.out()).isEqualTo("started\n");
     String log = awaitOutput(sb, "grep -q done dd.log 2>/dev/null && cat dd.log || true");
-    String copied = log.lines().filter(l -> l.contains("bytes")).findFirst().orElseThrow();
+    String copied =
+        log.lines()
+            .filter(l -> l.contains("bytes"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("dd said no count: " + log));
     long bytes = Long.parseLong(copied.split(" ")[0]);
     // 2 s at 64 KiB/s, the pipe's buffer and one read: far below what dd writes unhindered
     assertThat(bytes).as(copied).isPositive().isLessThan(1L << 20);
