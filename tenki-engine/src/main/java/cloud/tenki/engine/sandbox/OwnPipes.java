@@ -17,13 +17,16 @@ import java.util.stream.Stream;
  * only what was buffered then. A sandboxed command's process is not the only writer, though:
  * whatever it left running ({@code server &}) inherited the same pipes. Once the JDK's ends are
  * closed, that process's next write fails with EPIPE, and most programs die of the SIGPIPE. So
- * while the launch wrapper waits in its handshake, the engine opens the pipes a second time through
- * {@code /proc/<pid>/fd/1} and {@code /proc/<pid>/fd/2}, which gives readers of its own that stay
- * open until the engine closes them, and closes the JDK's. End of file then means what it says:
- * every writer is gone.
+ * before the command starts, while the launch chain waits (a parked prepared shell, or the launch
+ * wrapper in its handshake), the engine opens the pipes a second time through {@code
+ * /proc/<pid>/fd/1} and {@code /proc/<pid>/fd/2}, which gives readers of its own that stay open
+ * until the engine closes them, and closes the JDK's. End of file then means what it says: every
+ * writer is gone.
  *
- * <p>When the pipes cannot be opened that way (the wrapper failed), the JDK's ends are kept.
- * Everything but the two output streams is the started process's.
+ * <p>When the pipes cannot be opened that way (the chain failed), the JDK's ends are kept.
+ * Everything but the two output streams is the started process's. Only users' commands get this
+ * ({@link Sandbox#exec(java.util.List, String, java.util.Map, Sandbox.DirectoryCheck, boolean)});
+ * the engine's own helpers leave nothing running.
  */
 final class OwnPipes extends Process {
 
@@ -38,11 +41,8 @@ final class OwnPipes extends Process {
   }
 
   /**
-   * Starts {@code pb}, a launch chain from {@link LaunchWrapper#wrapWithHandshake}, takes over its
-   * output pipes and lets it go on. With {@code owner} at 0 or more (a root engine's sandbox uid),
-   * also hands its three pipes to that host uid first, so the sandbox's user can open them again as
-   * {@code /dev/stdin}, {@code /dev/stdout} and {@code /dev/stderr}: a pipe the engine made belongs
-   * to root, with mode 0600.
+   * Starts {@code pb}, a launch chain from {@link LaunchWrapper#wrapWithHandshake}, {@linkplain
+   * #adopt adopts} it while the wrapper waits, and lets it go on.
    */
   static Process start(ProcessBuilder pb, int owner) throws IOException {
     Process p = pb.start();
@@ -50,19 +50,7 @@ final class OwnPipes extends Process {
     if (p.getInputStream().read() != LaunchWrapper.READY) {
       return p; // it failed (and says why on stderr) or was killed: the consumer sees that
     }
-    FileInputStream out = openPipe(p.pid(), 1);
-    FileInputStream err = out == null ? null : openPipe(p.pid(), 2);
-    if (err == null) {
-      closeQuietly(out);
-    } else {
-      if (owner >= 0) {
-        for (int fd = 0; fd <= 2; fd++) {
-          hand(p.pid(), fd, owner);
-        }
-      }
-      closeQuietly(p.getInputStream());
-      closeQuietly(p.getErrorStream());
-    }
+    Process adopted = adopt(p, owner);
     try {
       OutputStream go = p.getOutputStream();
       go.write('\n');
@@ -70,47 +58,61 @@ final class OwnPipes extends Process {
     } catch (IOException e) {
       // it died while waiting: the consumer sees its end
     }
-    return err == null ? p : new OwnPipes(p, new PipeStream(out), new PipeStream(err));
-  }
-
-  /** A reader of the pipe that is descriptor {@code fd} of process {@code pid}, or null. */
-  private static FileInputStream openPipe(long pid, int fd) {
-    FileInputStream in;
-    try {
-      in = new FileInputStream("/proc/" + pid + "/fd/" + fd);
-    } catch (IOException e) {
-      return null;
-    }
-    if (isPipe(in)) {
-      return in;
-    }
-    closeQuietly(in);
-    return null;
-  }
-
-  /** Whether {@code in} reads a pipe: the only kind of file here that has no position. */
-  private static boolean isPipe(FileInputStream in) {
-    try {
-      in.getChannel().position();
-      return false;
-    } catch (IOException e) {
-      return true;
-    }
+    return adopted;
   }
 
   /**
-   * Gives the pipe that is descriptor {@code fd} of process {@code pid} to host uid {@code owner}.
+   * Takes over the output pipes of {@code p}, a launch chain whose descriptors 0 to 2 are its pipes
+   * for good (its wrapper waits in the handshake, or has exec'd), with nothing in the JDK's
+   * buffers; returns {@code p} itself when they cannot be opened. With {@code owner} at 0 or more
+   * (a root engine's sandbox uid), also hands the three pipes to that host uid, so the sandbox's
+   * user can open them again as {@code /dev/stdin}, {@code /dev/stdout} and {@code /dev/stderr}: a
+   * pipe the engine made belongs to root, with mode 0600.
    */
-  private static void hand(long pid, int fd, int owner) {
-    Path link = Path.of("/proc/" + pid + "/fd/" + fd);
-    try {
-      // the waiting wrapper points these descriptors nowhere else; a pipe is checked anyway
-      if (Files.readSymbolicLink(link).toString().startsWith("pipe:")) {
-        Files.setAttribute(link, "unix:uid", owner);
+  static Process adopt(Process p, int owner) {
+    String prefix = "/proc/" + p.pid() + "/fd/";
+    // nothing points these descriptors elsewhere any more; each is checked to be a pipe anyway,
+    // so that no file ever changes owner
+    boolean[] pipe = new boolean[3];
+    for (int fd = 0; fd <= 2; fd++) {
+      try {
+        pipe[fd] = Files.readSymbolicLink(Path.of(prefix + fd)).toString().startsWith("pipe:");
+      } catch (IOException | RuntimeException e) {
+        return p; // it ended: nothing can outlive it on its pipes
       }
-    } catch (IOException | RuntimeException e) {
-      // the process ended: nobody is left to open the pipe again
     }
+    if (!pipe[1] || !pipe[2]) {
+      return p;
+    }
+    FileInputStream out = null;
+    FileInputStream err;
+    try {
+      out = new FileInputStream(prefix + 1);
+      err = new FileInputStream(prefix + 2);
+    } catch (IOException e) {
+      closeQuietly(out);
+      return p;
+    }
+    if (!p.isAlive()) {
+      // it ended during the opens, and its pid may be another process's now
+      closeQuietly(out);
+      closeQuietly(err);
+      return p;
+    }
+    if (owner >= 0) {
+      for (int fd = 0; fd <= 2; fd++) {
+        if (pipe[fd]) {
+          try {
+            Files.setAttribute(Path.of(prefix + fd), "unix:uid", owner);
+          } catch (IOException | RuntimeException e) {
+            // it ended: nobody is left to open the pipe again
+          }
+        }
+      }
+    }
+    closeQuietly(p.getInputStream());
+    closeQuietly(p.getErrorStream());
+    return new OwnPipes(p, new PipeStream(out), new PipeStream(err));
   }
 
   private static void closeQuietly(InputStream in) {

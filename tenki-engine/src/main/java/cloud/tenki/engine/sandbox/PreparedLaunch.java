@@ -109,7 +109,11 @@ final class PreparedLaunch implements AutoCloseable {
    * on stderr (as an ordinary launch does).
    */
   Process launch(
-      List<String> command, String cwd, Map<String, String> env, boolean failOnMissingDirectory)
+      List<String> command,
+      String cwd,
+      Map<String, String> env,
+      boolean failOnMissingDirectory,
+      java.util.function.UnaryOperator<Process> adopt)
       throws MissingDirectoryException {
     byte[] request = PreparedRequest.encode(command, cwd, env);
     if (request == null) {
@@ -123,6 +127,8 @@ final class PreparedLaunch implements AutoCloseable {
       discard(p);
       return null;
     }
+    // the parked shell waits: the chain's descriptors are its pipes for good, nothing is buffered
+    p = adopt.apply(p);
     try {
       OutputStream in = p.getOutputStream();
       in.write(request);

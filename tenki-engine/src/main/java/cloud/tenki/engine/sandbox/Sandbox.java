@@ -184,12 +184,11 @@ public final class Sandbox {
         () -> {
           List<String> shell = PreparedRequest.shellCommand();
           ProcessBuilder pb =
-              new ProcessBuilder(
-                  LaunchWrapper.wrapWithHandshake(cfg, launcher.enter(cfg, started, "/", shell)));
+              new ProcessBuilder(LaunchWrapper.wrap(cfg, launcher.enter(cfg, started, "/", shell)));
           pb.directory(new File("/"));
           pb.environment().clear();
           pb.environment().putAll(CommandEnvironment.HOST_BASE);
-          return OwnPipes.start(pb, pipeOwner(cfg));
+          return pb.start();
         },
         reserved -> {
           try {
@@ -377,6 +376,22 @@ public final class Sandbox {
   public Process exec(
       List<String> command, String cwd, Map<String, String> env, DirectoryCheck check)
       throws IOException {
+    return exec(command, cwd, env, check, false);
+  }
+
+  /**
+   * Like {@link #exec(List, String, Map, DirectoryCheck)}; with {@code lasting}, the process's
+   * pipes are {@link OwnPipes}: they stay open for what the command leaves running, and the command
+   * can open them again as {@code /dev/stdout} and the like. For commands of users; the engine's
+   * own helpers need neither.
+   */
+  public Process exec(
+      List<String> command,
+      String cwd,
+      Map<String, String> env,
+      DirectoryCheck check,
+      boolean lasting)
+      throws IOException {
     SandboxInit i = init;
     SandboxConfig c = config;
     if (i == null || c == null || !i.alive()) {
@@ -394,7 +409,13 @@ public final class Sandbox {
     if (pl != null) {
       Process p;
       try {
-        p = pl.launch(command, cwd, merged, check != null);
+        p =
+            pl.launch(
+                command,
+                cwd,
+                merged,
+                check != null,
+                lasting ? q -> OwnPipes.adopt(q, pipeOwner(c)) : q -> q);
       } catch (MissingDirectoryException e) {
         pl.refill();
         throw e;
@@ -421,13 +442,15 @@ public final class Sandbox {
     }
     // the caller's variables must not reach the host-side launch chain (see CommandEnvironment)
     List<String> inner = CommandEnvironment.restoring(merged, command);
-    List<String> argv = LaunchWrapper.wrapWithHandshake(c, launcher.enter(c, i, cwd, inner));
+    List<String> tail = launcher.enter(c, i, cwd, inner);
+    List<String> argv =
+        lasting ? LaunchWrapper.wrapWithHandshake(c, tail) : LaunchWrapper.wrap(c, tail);
     ProcessBuilder pb = new ProcessBuilder(argv);
     pb.directory(new File(launcher.hostDirectory(c, cwd)));
     Map<String, String> pe = pb.environment();
     pe.clear();
     pe.putAll(CommandEnvironment.hostEnvironment(merged));
-    Process p = OwnPipes.start(pb, pipeOwner(c));
+    Process p = lasting ? OwnPipes.start(pb, pipeOwner(c)) : pb.start();
     if (pl != null) {
       pl.refill();
     }

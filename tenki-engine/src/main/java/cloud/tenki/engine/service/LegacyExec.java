@@ -51,7 +51,7 @@ final class LegacyExec {
     sessions.touch(s);
     s.enterCall();
     try {
-      Process p = s.sandbox().exec(argv, FileOps.HOME, env);
+      Process p = s.sandbox().exec(argv, FileOps.HOME, env, null, true);
       p.getOutputStream().close();
       drain(p, p.getInputStream());
       drain(p, p.getErrorStream());

@@ -140,7 +140,7 @@ final class RunCall implements StreamObserver<SandboxSessionDataPlaneServiceRunR
             };
     Process p;
     try {
-      p = s.sandbox().exec(start.getCmdList(), cwd, env, check);
+      p = s.sandbox().exec(start.getCmdList(), cwd, env, check, true);
     } catch (MissingDirectoryException e) {
       throw missingCwd(cwd);
     }

@@ -104,7 +104,7 @@ final class SandboxCommand implements Command {
       cmd = command == null ? List.of("/bin/bash", "-l") : List.of("/bin/bash", "-c", command);
     }
     session.requireRunning();
-    Process p = session.sandbox().exec(new ArrayList<>(cmd), "/home/tenki", vars);
+    Process p = session.sandbox().exec(new ArrayList<>(cmd), "/home/tenki", vars, null, true);
     running = new RunningProcess(p, session.sandbox().isolation().equals("none"));
     if (pty) {
       env.addSignalListener((ch, signal) -> resize(env), Signal.WINCH);
