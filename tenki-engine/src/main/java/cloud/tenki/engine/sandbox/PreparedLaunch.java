@@ -106,7 +106,9 @@ final class PreparedLaunch implements AutoCloseable {
    * sandbox's own code may kill it while it waits) ran nothing: null, and the ordinary path starts
    * the command. When {@code cwd} is not a directory, throws {@link MissingDirectoryException} if
    * {@code failOnMissingDirectory}, else returns the process, which ends with status 1 and says why
-   * on stderr (as an ordinary launch does).
+   * on stderr (as an ordinary launch does). {@code adopt} is applied to the launch before the
+   * request is written, while its shell waits (see {@link OwnPipes#adopt}); the process returned is
+   * what it gave.
    */
   Process launch(
       List<String> command,
