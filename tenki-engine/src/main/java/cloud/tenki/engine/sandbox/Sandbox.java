@@ -151,6 +151,15 @@ public final class Sandbox {
     }
   }
 
+  /**
+   * Kills every process of the sandbox and starts a new init on the same files, as one step: a
+   * command that arrives meanwhile waits for it and runs in the new init.
+   */
+  public synchronized void restart() throws IOException {
+    stop();
+    start();
+  }
+
   /** Kills every process of the sandbox and removes its cgroup; files stay. */
   public synchronized void stop() {
     SandboxInit i = init;
@@ -395,8 +404,16 @@ public final class Sandbox {
     SandboxInit i = init;
     SandboxConfig c = config;
     if (i == null || c == null || !i.alive()) {
-      throw new IOException("sandbox is not running");
+      // a restart may be under way (the disk quota's): it holds the lock until the new init runs
+      synchronized (this) {
+        i = init;
+        c = config;
+      }
+      if (i == null || c == null || !i.alive()) {
+        throw new IOException("sandbox is not running");
+      }
     }
+    int owner = pipeOwner(c);
     Map<String, String> merged = new TreeMap<>(BASE_ENV);
     if (launcher instanceof NoIsolationLauncher) {
       merged.put("HOME", NoIsolationLauncher.hostPath(c, "/home/tenki"));
@@ -415,7 +432,7 @@ public final class Sandbox {
                 cwd,
                 merged,
                 check != null,
-                lasting ? q -> OwnPipes.adopt(q, pipeOwner(c)) : q -> q);
+                lasting ? q -> OwnPipes.adopt(q, owner) : q -> q);
       } catch (MissingDirectoryException e) {
         pl.refill();
         throw e;
@@ -450,7 +467,7 @@ public final class Sandbox {
     Map<String, String> pe = pb.environment();
     pe.clear();
     pe.putAll(CommandEnvironment.hostEnvironment(merged));
-    Process p = lasting ? OwnPipes.start(pb, pipeOwner(c)) : pb.start();
+    Process p = lasting ? OwnPipes.start(pb, owner) : pb.start();
     if (pl != null) {
       pl.refill();
     }

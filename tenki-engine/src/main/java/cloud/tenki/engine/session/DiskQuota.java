@@ -30,9 +30,8 @@ final class DiskQuota {
           quota);
       synchronized (s) {
         if (s.sandbox.running()) {
-          s.sandbox.stop();
           try {
-            s.sandbox.start();
+            s.sandbox.restart();
           } catch (java.io.IOException e) {
             LOG.warn("could not restart sandbox {}: {}", s.id(), e.toString());
           }

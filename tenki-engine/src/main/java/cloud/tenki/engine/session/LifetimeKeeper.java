@@ -96,9 +96,8 @@ final class LifetimeKeeper implements AutoCloseable {
   private void restartInit(Session s) {
     synchronized (s) {
       if (s.record.state == SessionState.SESSION_STATE_RUNNING && !s.sandbox.running()) {
-        s.sandbox.stop();
         try {
-          s.sandbox.start();
+          s.sandbox.restart();
           LOG.warn("sandbox of session {} had died; restarted it", s.id());
         } catch (IOException e) {
           LOG.warn("sandbox of session {} died and could not restart: {}", s.id(), e.toString());
