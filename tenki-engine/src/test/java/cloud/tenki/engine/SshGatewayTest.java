@@ -195,6 +195,22 @@ class SshGatewayTest {
   }
 
   @Test
+  void aProcessAnExecLeavesRunningKeepsWritingToIt() throws Exception {
+    KeyPair id = certified(sb.id, keys("Ed25519"), Duration.ofMinutes(10));
+    // the channel ends once the output has been quiet for a moment; the background process
+    // writes later, into pipes that stay open for it, and finishes
+    String out = exec(sb.id, id, "(sleep 1; echo later; echo done > ssh-marker) & echo started");
+    assertThat(out).startsWith("started\n");
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    String marker = "";
+    while (marker.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      marker = sb.run("sh", "-c", "cat ssh-marker 2>/dev/null || true").out();
+    }
+    assertThat(marker).isEqualTo("done\n");
+  }
+
+  @Test
   void shellWithAPtyIsARealTerminalInTheSandbox() throws Exception {
     KeyPair id = certified(sb.id, keys("EC"), Duration.ofMinutes(10));
     WsTcpForwarder[] fwd = new WsTcpForwarder[1];

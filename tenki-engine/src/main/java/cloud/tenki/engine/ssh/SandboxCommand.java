@@ -51,6 +51,13 @@ final class SandboxCommand implements Command {
   private ExitCallback exit;
   private volatile RunningProcess running;
   private volatile String tty;
+  private volatile long lastOutputNanos = System.nanoTime();
+
+  /** After the command's exit, how long its output may go quiet before the channel ends. */
+  private static final long QUIET_NANOS = 200_000_000L;
+
+  /** After the command's exit, how long output may keep the channel open at most. */
+  private static final long DRAIN_NANOS = 5_000_000_000L;
 
   /**
    * @param command a shell command line ({@code null} for a login shell)
@@ -146,6 +153,7 @@ final class SandboxCommand implements Command {
       }
       int n;
       while ((n = from.read(buf)) >= 0) {
+        lastOutputNanos = System.nanoTime();
         try {
           to.write(buf, 0, n);
           to.flush();
@@ -171,11 +179,27 @@ final class SandboxCommand implements Command {
     return line.toString(StandardCharsets.UTF_8).trim();
   }
 
+  /**
+   * Waits for the command's output to reach end of file, and at most until it has been quiet for
+   * {@link #QUIET_NANOS} or {@link #DRAIN_NANOS} have passed: a process the command left running
+   * ({@code server &}) keeps the pipes open for as long as it lives.
+   */
+  private void awaitOutput(CountDownLatch pumps) throws InterruptedException {
+    long exited = System.nanoTime();
+    while (!pumps.await(50, TimeUnit.MILLISECONDS)) {
+      long now = System.nanoTime();
+      boolean quiet = now - Math.max(exited, lastOutputNanos) >= QUIET_NANOS;
+      if (quiet || now - exited >= DRAIN_NANOS) {
+        return;
+      }
+    }
+  }
+
   private void awaitExit(Process p, CountDownLatch pumps) {
     int code;
     try {
       code = p.waitFor();
-      pumps.await(5, TimeUnit.SECONDS);
+      awaitOutput(pumps);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       code = 130;
