@@ -50,13 +50,16 @@ final class PortTools {
         lease.live().exposedPorts.put(port, p.url());
         ResultBuilder r = new ResultBuilder();
         r.put("port", (long) port).put("url", p.url());
-        p.expiresAt().ifPresent(t -> r.put("expires_at", t.toString()));
+        // to the second, as sandbox_status gives times: a model has no use for nanoseconds
+        java.util.Optional<java.time.Instant> until =
+            p.expiresAt().map(t -> t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        until.ifPresent(t -> r.put("expires_at", t.toString()));
         r.line(
             "Port "
                 + port
                 + " is exposed at "
                 + p.url()
-                + p.expiresAt().map(t -> " until " + t).orElse("")
+                + until.map(t -> " until " + t).orElse("")
                 + ".");
         if (where == Listening.LOOPBACK_ONLY) {
           lease.addNote(

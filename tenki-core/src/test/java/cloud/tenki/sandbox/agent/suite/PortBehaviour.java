@@ -52,6 +52,12 @@ public interface PortBehaviour extends ToolkitContext {
     String url = (String) again.structured().get("url");
     assertThat(url).isNotBlank();
     assertThat(again.text()).contains("Port " + port + " is exposed at " + url);
+    // a time to the second, in the text and the structured result
+    Object expires = again.structured().get("expires_at");
+    if (expires != null) {
+      assertThat((String) expires).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+      assertThat(again.text()).contains(" until " + expires + ".");
+    }
     ToolResult status = h.ok(key, "sandbox_status", Map.of());
     assertThat(status.text()).contains(port + " -> ");
     assertThat(h.ok(key, "unexpose_port", Map.of("port", port)).structured())
