@@ -160,13 +160,21 @@ final class CommandTools {
       shown = String.join(" ", argv);
     }
     boolean background = a.bool("background", false);
-    // unbuffered Python output, so progress and servers' logs show up as they are written
+    // unbuffered Python output, so progress and servers' logs show up as they are written; no
+    // editor for git, which would wait for a terminal until the timeout: `git commit` without -m
+    // ends at once ("Aborting commit due to empty commit message")
     CommandPlan plan =
         CommandPlan.of(
             call,
             argv,
             shown,
-            Map.of("TENKI_OUTPUT_DIR", Settings.OUTPUT_DIR, "PYTHONUNBUFFERED", "1"));
+            Map.of(
+                "TENKI_OUTPUT_DIR",
+                Settings.OUTPUT_DIR,
+                "PYTHONUNBUFFERED",
+                "1",
+                "GIT_EDITOR",
+                "true"));
     if (background) {
       return ProcessTools.start(call, plan);
     }
@@ -193,6 +201,7 @@ final class CommandTools {
         Map.of(
             "TENKI_OUTPUT_DIR", Settings.OUTPUT_DIR,
             "PYTHONUNBUFFERED", "1",
+            "GIT_EDITOR", "true",
             "MPLBACKEND", "Agg");
     try (Lease lease = call.lease(timeout(call))) {
       String file;

@@ -159,6 +159,14 @@ final class Foreground {
               + " (pass a larger timeout_seconds, at most "
               + call.settings.maxTimeout().toSeconds()
               + ", or run it with background: true):");
+      String program = interactiveProgram(plan.shown());
+      if (program != null) {
+        lease.addNote(
+            program
+                + " is interactive: it waits for a terminal, which commands here do not have."
+                + " Edit files with write_file or edit_file, and use programs' batch options"
+                + " (top -b -n 1).");
+      }
     } else if (exit != null) {
       r.line(
           "Exit code "
@@ -192,6 +200,19 @@ final class Foreground {
       lease.addNote(lease.afterFailure().strip());
     }
     return r.notes(lease.notes()).build();
+  }
+
+  /** Full-screen programs that wait for a terminal's keys, and never end without one. */
+  private static final java.util.Set<String> INTERACTIVE =
+      java.util.Set.of(
+          "vi", "vim", "nvim", "view", "nano", "pico", "emacs", "joe", "mcedit", "htop", "tmux",
+          "screen", "watch");
+
+  /** The interactive program {@code command} starts with (its first word), or null. */
+  static String interactiveProgram(String command) {
+    String first = command.strip().split("\\s+", 2)[0];
+    String name = first.substring(first.lastIndexOf('/') + 1);
+    return INTERACTIVE.contains(name) ? name : null;
   }
 
   /** Whether {@code stderr} shows a shell that could not fork for want of process slots. */

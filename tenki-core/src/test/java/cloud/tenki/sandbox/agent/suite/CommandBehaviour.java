@@ -297,4 +297,29 @@ public interface CommandBehaviour extends ToolkitContext {
   /** A 1x1 PNG. */
   String TINY_PNG =
       "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+  @Test
+  default void gitCommitWithoutAMessageEndsAtOnceInsteadOfWaitingForAnEditor() {
+    ToolkitHarness h = harness();
+    ToolResult r =
+        h.ok(
+            key(),
+            "run_command",
+            Map.of(
+                "command",
+                "git init -q r && cd r && echo a > a && git add a && git commit",
+                "timeout_seconds",
+                60));
+    assertThat(r.structured()).containsEntry("timed_out", false).containsEntry("exit_code", 1);
+    assertThat((String) r.structured().get("stderr")).contains("empty commit message");
+  }
+
+  @Test
+  default void anEditorThatTimesOutGetsANoteAboutTheTerminal() {
+    ToolkitHarness h = harness();
+    ToolResult r =
+        h.ok(key(), "run_command", Map.of("command", "vi notes.txt", "timeout_seconds", 2));
+    assertThat(r.structured()).containsEntry("timed_out", true);
+    assertThat(r.text()).contains("vi is interactive", "write_file or edit_file");
+  }
 }
