@@ -292,7 +292,7 @@ public final class Sandbox {
     long total = 0;
     for (int i = 0; i < argv.size(); i++) {
       long n = utf8Length(argv.get(i)) + 1;
-      if (n > MAX_ARGUMENT_BYTES - 1) {
+      if (n > MAX_ARGUMENT_BYTES) {
         throw tooLong(
             field
                 + ": argument "
@@ -305,17 +305,19 @@ public final class Sandbox {
       }
       total += n;
     }
+    // a variable crosses the host-side launch chain under a carrier name one prefix longer
+    long maxVariable = MAX_ARGUMENT_BYTES - 1 - CommandEnvironment.CARRIER_PREFIX.length();
     for (Map.Entry<String, String> e : env.entrySet()) {
       long n = utf8Length(e.getKey()) + 1 + utf8Length(e.getValue()) + 1;
-      if (n > MAX_ARGUMENT_BYTES - 1) {
+      if (n - 1 > maxVariable) {
         throw tooLong(
             "env: variable "
                 + e.getKey()
                 + " is "
                 + (n - 1)
-                + " bytes with its name; Linux accepts at most "
-                + (MAX_ARGUMENT_BYTES - 1)
-                + " bytes in one environment variable");
+                + " bytes with its name and '='; at most "
+                + maxVariable
+                + " fit one environment variable");
       }
       total += n;
     }
