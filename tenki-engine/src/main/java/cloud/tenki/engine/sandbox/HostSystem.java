@@ -22,14 +22,20 @@ public final class HostSystem {
 
   private HostSystem() {}
 
-  /** The engine's effective user id, read from {@code /proc/self/status}. */
+  /** The engine's effective user id, read from {@code /proc/self/status} once. */
   public static int effectiveUid() {
-    return statusIds("Uid:", 1);
+    return Ids.UID;
   }
 
   /** The engine's effective group id. */
   public static int effectiveGid() {
-    return statusIds("Gid:", 1);
+    return Ids.GID;
+  }
+
+  /** A JVM cannot change its own ids, and launches ask for them (through isRoot) every time. */
+  private static final class Ids {
+    static final int UID = statusIds("Uid:", 1);
+    static final int GID = statusIds("Gid:", 1);
   }
 
   /** Whether the engine runs as the host's root user. */
