@@ -201,9 +201,8 @@ final class Conversation {
         return null;
       }
       if (!s.paused()) {
-        s.processes.markAllStopped("the sandbox was restarted");
         try {
-          s.sandbox.pause();
+          owner.pauseNow(s, "the sandbox was restarted");
         } catch (TenkiException e) {
           if (e instanceof NotFoundException || probe(s) == Probe.GONE) {
             drop(DropReason.VANISHED);
@@ -212,8 +211,6 @@ final class Conversation {
           }
           throw new ToolFailure(owner.failure("restart the sandbox", e));
         }
-        s.markPaused(owner.now());
-        owner.releaseSlot();
       }
       List<String> notes = new ArrayList<>();
       resume(notes);

@@ -161,16 +161,25 @@ final class Conversations implements AutoCloseable {
   /** Pauses an idle sandbox; false if the backend refused (it is then closed instead). */
   boolean pause(LiveSandbox s) {
     try {
-      s.processes.closeAll();
-      s.sandbox.pause();
+      pauseNow(s, "the sandbox was closed");
     } catch (TenkiException e) {
       log.warn("could not pause an idle sandbox, closing it: {}", e.code());
       return false;
     }
-    s.markPaused(now());
-    s.processes.markAllStopped("the sandbox was paused");
-    releaseSlot();
     return true;
+  }
+
+  /**
+   * Stops {@code s}'s background processes, recording {@code why}, and pauses it, which releases
+   * its slot.
+   *
+   * @throws TenkiException when the backend refused to pause it
+   */
+  void pauseNow(LiveSandbox s, String why) {
+    s.processes.markAllStopped(why);
+    s.sandbox.pause();
+    s.markPaused(now());
+    releaseSlot();
   }
 
   /**
