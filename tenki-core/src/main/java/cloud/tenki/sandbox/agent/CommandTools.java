@@ -52,8 +52,17 @@ final class CommandTools {
       "command -v \"$0\" >/dev/null 2>&1 || { case $0 in\n"
           + "  tsx) echo \"run_code: TypeScript runs with tsx, which is not installed in the"
           + " sandbox; install it with npm (npm install -g tsx) or use javascript\" >&2 ;;\n"
-          + "  *) echo \"run_code: '$0' is not installed in the sandbox; install it (e.g. with"
-          + " apt-get, pip or npm) or use another language\" >&2 ;;\n"
+          // both install into the home directory, so they work without root
+          + "  go) echo \"run_code: Go is not installed in the sandbox; install it without root from"
+          + " the linux archive at https://go.dev/dl/ (tar -xzf go*.tar.gz -C ~/.local && mkdir -p"
+          + " ~/.local/bin && ln -sf ~/.local/go/bin/go ~/.local/bin/) or use another language\""
+          + " >&2 ;;\n"
+          + "  rustc) echo \"run_code: Rust is not installed in the sandbox; install it without root"
+          + " with rustup (curl -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal) or use"
+          + " another language\" >&2 ;;\n"
+          + "  *) echo \"run_code: '$0' is not installed in the sandbox; install it with the system's"
+          + " package manager if the sandbox gives you root (apt-get needs it) or use another"
+          + " language\" >&2 ;;\n"
           + "esac; exit 127; }";
 
   /**

@@ -170,7 +170,33 @@ public interface CommandBehaviour extends ToolkitContext {
     ToolResult missing =
         h.ok(key, "run_code", Map.of("language", "cobol", "code", "DISPLAY 'HI'."));
     assertThat(missing.structured()).containsEntry("exit_code", 127);
-    assertThat((String) missing.structured().get("stderr")).contains("'cobol' is not installed");
+    assertThat((String) missing.structured().get("stderr"))
+        .contains("'cobol' is not installed", "apt-get needs it");
+    // Go and Rust, where missing, come with a way to install them that needs no root
+    Map<String, String[]> toolchains =
+        Map.of(
+            "go",
+            new String[] {
+              "package main\nimport \"fmt\"\nfunc main() { fmt.Println(\"hi\") }\n",
+              "https://go.dev/dl/"
+            },
+            "rust",
+            new String[] {"fn main() { println!(\"hi\"); }\n", "https://sh.rustup.rs"});
+    toolchains.forEach(
+        (language, codeAndInstaller) -> {
+          Map<String, Object> r =
+              h.ok(key, "run_code", Map.of("language", language, "code", codeAndInstaller[0]))
+                  .structured();
+          if (Integer.valueOf(0).equals(r.get("exit_code"))) {
+            assertThat(r).containsEntry("stdout", "hi\n");
+          } else {
+            assertThat(r).as(language).containsEntry("exit_code", 127);
+            assertThat((String) r.get("stderr"))
+                .as(language)
+                .contains("is not installed", "without root", codeAndInstaller[1])
+                .doesNotContain("apt-get");
+          }
+        });
     // TypeScript runs with tsx; where it is missing, the message says which runner to install
     ToolResult ts =
         h.ok(
