@@ -27,7 +27,7 @@ public final class ToolSources {
   /**
    * The tool source for this configuration. Nothing is started here: the Tenki client (or the
    * embedded local engine when no token and no endpoint are configured) and the toolkit are created
-   * on the first tool call.
+   * once a client has listed the tools, in the background, or by the first tool call.
    *
    * @throws IllegalArgumentException if the configuration names an unknown tool to disable
    */

@@ -74,7 +74,7 @@ final class Commands {
   }
 
   int listTools(boolean json) {
-    McpServer server = startEngine();
+    McpServer server = startEngine(false);
     if (server == null) {
       return 1;
     }
@@ -164,6 +164,14 @@ final class Commands {
 
   /** The engine over a new tool source, or {@code null} (after saying why) when that fails. */
   private McpServer startEngine() {
+    return startEngine(true);
+  }
+
+  /**
+   * The server over the configured tool source; {@code prepare} false for one that only lists its
+   * tools, which then starts no backend.
+   */
+  private McpServer startEngine(boolean prepare) {
     McpToolSource source;
     try {
       source = factory.create(config);
@@ -182,6 +190,7 @@ final class Commands {
         .instructions(instructions)
         .defaultLogLevel(config.clientLogLevel())
         .concurrency(config.maxConcurrentCalls(), config.maxQueuedCalls())
+        .prepareSourceWhenListed(prepare)
         .build();
   }
 

@@ -59,6 +59,8 @@ public final class McpServer implements AutoCloseable {
   private final int maxConcurrentCalls;
   private final Set<McpSession> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean prepared = new AtomicBoolean();
+  private final boolean prepareSource;
   private final AtomicLong conversations = new AtomicLong();
   // distinguishes this process's keys from another's; keys are names, not secrets (HTTP session
   // ids, which are, never reach the tool source)
@@ -67,6 +69,7 @@ public final class McpServer implements AutoCloseable {
 
   private McpServer(Builder builder) {
     this.source = builder.source;
+    this.prepareSource = builder.prepareSource;
     this.serverName = builder.serverName;
     this.serverVersion = builder.serverVersion;
     this.instructions = builder.instructions;
@@ -112,6 +115,17 @@ public final class McpServer implements AutoCloseable {
   /** Live sessions, for shutdown and diagnostics. */
   public List<McpSession> sessions() {
     return new ArrayList<>(sessions);
+  }
+
+  /** A session answered {@code tools/list}: the first time, the tool source may get ready. */
+  void toolsListed() {
+    if (prepareSource && !closed.get() && prepared.compareAndSet(false, true)) {
+      try {
+        source.prepare();
+      } catch (RuntimeException e) {
+        LOG.debug("the tool source could not prepare", e);
+      }
+    }
   }
 
   String serverName() {
@@ -231,6 +245,7 @@ public final class McpServer implements AutoCloseable {
     private int maxQueuedCalls = 64;
     private int progressMessageChars = 4000;
     private long progressTextBudget = 1 << 20;
+    private boolean prepareSource = true;
 
     private Builder(McpToolSource source) {
       this.source = Objects.requireNonNull(source, "source");
@@ -278,6 +293,15 @@ public final class McpServer implements AutoCloseable {
         throw new IllegalArgumentException("progressTextBudget must be > 0 but was " + totalChars);
       }
       this.progressTextBudget = totalChars;
+      return this;
+    }
+
+    /**
+     * Whether the first {@code tools/list} lets the tool source get ready for calls ({@link
+     * McpToolSource#prepare}; default true). Off for a server that only lists its tools.
+     */
+    public Builder prepareSourceWhenListed(boolean prepare) {
+      this.prepareSource = prepare;
       return this;
     }
 

@@ -154,6 +154,7 @@ public final class McpSession {
               error(id, JsonRpc.INVALID_REQUEST, "Not initialized: send initialize first"));
         } else if (method.equals("tools/list")) {
           exchange.finish(listTools(id, params));
+          server.toolsListed();
         } else if (method.equals("tools/call")) {
           callTool(id, params, exchange);
         } else {

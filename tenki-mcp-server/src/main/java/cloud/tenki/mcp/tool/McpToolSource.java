@@ -62,6 +62,14 @@ public interface McpToolSource extends AutoCloseable {
   }
 
   /**
+   * A client has listed the tools, so calls are likely to follow: the source may start, in the
+   * background, what its first call would otherwise wait for (a backend connection, a local
+   * engine). Called at most once per server, after the {@code tools/list} answer went out; must
+   * return at once and never throw. The default does nothing.
+   */
+  default void prepare() {}
+
+  /**
    * Runs one tool call. Blocking is fine: every call runs on its own server thread.
    *
    * <p>Failures the model can act on (bad input the schema could not catch, a missing file, a

@@ -21,6 +21,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sandbox agent toolkit as an MCP tool source: a thin translation between MCP's JSON shapes and
@@ -29,13 +31,17 @@ import java.util.function.Supplier;
  *
  * <p>Listing tools needs no sandbox backend: definitions come from the toolkit's catalog, so {@code
  * tools/list} answers at once. The toolkit (and with it the Tenki client or the embedded local
- * engine) is created on the first call, so a server that is only inspected starts nothing.
+ * engine) is created in the background once the tools have been listed ({@link #prepare}), or by
+ * the first call if that comes first, which then waits for it: a client's first call is seconds
+ * after its listing (a model writes it), so it does not wait for an engine to start. A server that
+ * is never asked for its tools starts nothing.
  *
  * <p>Thread-safe. Owns the toolkit it creates and closes it in {@link #close()}.
  */
 public final class ToolkitToolSource implements McpToolSource {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(ToolkitToolSource.class);
 
   private final List<ToolDefinition> tools;
   private final String instructions;
@@ -64,6 +70,23 @@ public final class ToolkitToolSource implements McpToolSource {
   @Override
   public String instructions() {
     return instructions;
+  }
+
+  @Override
+  public void prepare() {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                toolkit();
+              } catch (RuntimeException e) {
+                // the first call creates it again and reports why it cannot
+                LOG.debug("the toolkit could not be created ahead of the first call", e);
+              }
+            },
+            "tenki-mcp-prepare");
+    t.setDaemon(true);
+    t.start();
   }
 
   @Override

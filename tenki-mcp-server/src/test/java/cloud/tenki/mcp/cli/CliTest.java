@@ -47,6 +47,8 @@ class CliTest {
     out.reset();
     assertThat(run(Map.of(), "tools", "--json")).isZero();
     assertThat(JsonRpc.MAPPER.readTree(out()).size()).isEqualTo(tools.tools().size());
+    // listing from the terminal starts no backend
+    assertThat(tools.prepared).hasValue(0);
   }
 
   @Test

@@ -76,6 +76,17 @@ class StdioProtocolTest {
   }
 
   @Test
+  void theFirstToolListingLetsTheSourceGetReadyForCalls() throws Exception {
+    client.initialize("2025-11-25");
+    assertThat(harness.tools.prepared).as("after initialize").hasValue(0);
+    client.result("tools/list", json("{}"));
+    assertThat(harness.tools.prepared).as("after the first listing").hasValue(1);
+    client.result("tools/list", json("{}"));
+    client.result("tools/call", json("{\"name\":\"echo\",\"arguments\":{\"text\":\"x\"}}"));
+    assertThat(harness.tools.prepared).as("only once").hasValue(1);
+  }
+
+  @Test
   void pingWorksBeforeInitializeButToolsDoNot() throws Exception {
     assertThat(client.result("ping", null)).isEqualTo(json("{}"));
     assertThat(errorCode(client.request("tools/list", null))).isEqualTo(-32600);

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Tools for testing the protocol layer (never shipped): echo, a slow tool that streams progress and
@@ -33,6 +34,7 @@ public final class TestTools implements McpToolSource {
   public final ConcurrentLinkedQueue<String> endedConversations = new ConcurrentLinkedQueue<>();
   public final ConcurrentLinkedQueue<String> cancelledCalls = new ConcurrentLinkedQueue<>();
   public final AtomicBoolean closed = new AtomicBoolean();
+  public final AtomicInteger prepared = new AtomicInteger();
   private final List<ToolDefinition> tools;
 
   public TestTools() {
@@ -241,6 +243,11 @@ public final class TestTools implements McpToolSource {
       }
     }
     return ToolResult.text("slow finished " + steps + " steps");
+  }
+
+  @Override
+  public void prepare() {
+    prepared.incrementAndGet();
   }
 
   @Override
