@@ -4,10 +4,15 @@
 Each run spawns a fresh server, sends initialize, waits for its answer, sends
 notifications/initialized and tools/list, and stops the clock at the tools/list reply, as an
 MCP client does. Every line the server writes to stdout must parse as JSON-RPC, so a JVM
-warning on stdout fails the run. The shipped jar (real sandbox tools; nothing starts before
-the first tool call) runs in several JVM configurations, interleaved run by run with the
+warning on stdout fails the run. The shipped jar (real sandbox tools; its backend starts in the
+background once tools/list is answered) runs in several JVM configurations, interleaved run by run with the
 baseline, Tenki's own Node server @tenkicloud/mcp, in the same session; the report gives
 medians, p10/p90 and each median's ratio to the baseline's.
+
+With --first-call N, the launcher also measures a conversation's first tool call (run_command
+"echo hi" on the embedded local engine: root and bubblewrap or unshare needed), sent right after
+the tools/list reply and N seconds after it, interleaved: the first waits for the engine to start,
+the second finds it started in the background.
 
 Prerequisite: ./mvnw -q -pl tenki-mcp-server -am package -DskipTests
 (which writes target/tenki-mcp-server.jar, the launcher target/tenki-mcp-server that MCP clients
@@ -95,6 +100,54 @@ def one_run(command, env):
             process.wait()
 
 
+CALL = {"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+        "params": {"name": "run_command", "arguments": {"command": "echo hi"}}}
+
+
+def first_call(command, env, pause):
+    """Milliseconds of the first run_command sent `pause` seconds after the tools/list reply."""
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        process.stdin.write(line(INITIALIZE))
+        process.stdin.flush()
+        read_response(process.stdout, 1, deadline)
+        process.stdin.write(line(INITIALIZED) + line(LIST))
+        process.stdin.flush()
+        read_response(process.stdout, 2, deadline)
+        time.sleep(pause)
+        start = time.perf_counter()
+        process.stdin.write(line(CALL))
+        process.stdin.flush()
+        reply = read_response(process.stdout, 3, deadline + pause)
+        elapsed = (time.perf_counter() - start) * 1000
+        if reply.get("result", {}).get("structuredContent", {}).get("stdout") != "hi\n":
+            raise RuntimeError("unexpected first call result: %s" % json.dumps(reply)[:300])
+        process.stdin.close()
+        process.wait(timeout=60)
+        return elapsed
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def first_calls(command, env, pause, runs):
+    right_after, later = [], []
+    for _ in range(runs):
+        right_after.append(first_call(command, env, 0))
+        later.append(first_call(command, env, pause))
+    print("first run_command \"echo hi\" of a conversation (launcher, local engine), %d runs each"
+          % runs)
+    for name, samples in (("right after tools/list", right_after),
+                          ("%g s after tools/list" % pause, later)):
+        print("%-30s median %6.0fms  min %6.0fms  max %6.0fms"
+              % (name, statistics.median(samples), min(samples), max(samples)))
+    print("RESULT first_call right_after_ms=%.0f after_pause_ms=%.0f pause_s=%g"
+          % (statistics.median(right_after), statistics.median(later), pause))
+
+
 def java():
     return shutil.which("java") or "java"
 
@@ -166,6 +219,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--no-node", action="store_true", help="skip the Node baseline")
+    parser.add_argument("--first-call", type=float, metavar="SECONDS",
+                        help="also time a conversation's first tool call, right after tools/list"
+                             " and SECONDS after it (runs the local engine)")
     args = parser.parse_args()
     if not JAR.exists() or not ARCHIVE.exists() or not LAUNCHER.exists():
         sys.exit("build first: ./mvnw -q -pl tenki-mcp-server -am package -DskipTests")
@@ -188,6 +244,8 @@ def main():
             times[name].append(elapsed)
             tool_counts[name] = tools
     report(times, tool_counts, {STALE: notes[STALE]}, args.runs)
+    if args.first_call is not None:
+        first_calls([str(LAUNCHER)], clean_env(), args.first_call, max(3, args.runs // 2))
     print("load average at end: %.2f %.2f %.2f" % os.getloadavg())
 
 

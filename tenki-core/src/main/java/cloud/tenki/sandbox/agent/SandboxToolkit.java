@@ -179,6 +179,18 @@ public final class SandboxToolkit implements AutoCloseable {
     conversations.end(conversationKey);
   }
 
+  /**
+   * Gets the backend ready for a first call, so that the call does not also pay for what only a
+   * first call pays ({@link TenkiClient#warmUp}). Creates nothing. Blocks for one request, so call
+   * it on a thread of your own (for example when a conversation starts). Never throws: a backend
+   * that cannot be reached is reported by the first call.
+   */
+  public void prepare() {
+    if (!closed.get()) {
+      settings.client().warmUp();
+    }
+  }
+
   /** How many sandboxes this toolkit runs right now (paused ones do not count). */
   public int runningSandboxes() {
     return conversations.running();

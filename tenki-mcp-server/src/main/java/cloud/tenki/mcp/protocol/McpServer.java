@@ -117,15 +117,38 @@ public final class McpServer implements AutoCloseable {
     return new ArrayList<>(sessions);
   }
 
-  /** A session answered {@code tools/list}: the first time, the tool source may get ready. */
+  /**
+   * A session answered {@code tools/list}: the first time, calls are likely to follow, so the tool
+   * source gets ready for them and the tools' input schemas are compiled, on two background
+   * threads, while the client's model writes its first call.
+   */
   void toolsListed() {
-    if (prepareSource && !closed.get() && prepared.compareAndSet(false, true)) {
-      try {
-        source.prepare();
-      } catch (RuntimeException e) {
-        LOG.debug("the tool source could not prepare", e);
-      }
+    if (!prepareSource || closed.get() || !prepared.compareAndSet(false, true)) {
+      return;
     }
+    background(
+        "mcp-prepare-source",
+        () -> {
+          try {
+            source.prepare();
+          } catch (RuntimeException e) {
+            LOG.debug("the tool source could not prepare", e);
+          }
+        });
+    background(
+        "mcp-prepare-schemas",
+        () -> {
+          ObjectNode none = JsonRpc.MAPPER.createObjectNode();
+          for (ToolDefinition tool : source.tools()) {
+            schemas.problems(tool.inputSchema(), none);
+          }
+        });
+  }
+
+  private static void background(String name, Runnable task) {
+    Thread t = new Thread(task, name);
+    t.setDaemon(true);
+    t.start();
   }
 
   String serverName() {

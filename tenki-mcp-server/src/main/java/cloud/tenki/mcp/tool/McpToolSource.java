@@ -62,10 +62,11 @@ public interface McpToolSource extends AutoCloseable {
   }
 
   /**
-   * A client has listed the tools, so calls are likely to follow: the source may start, in the
-   * background, what its first call would otherwise wait for (a backend connection, a local
-   * engine). Called at most once per server, after the {@code tools/list} answer went out; must
-   * return at once and never throw. The default does nothing.
+   * A client has listed the tools, so calls are likely to follow: the source may start what its
+   * first call would otherwise wait for (a backend connection, a local engine). Called at most once
+   * per server, on a background thread of its own, after the {@code tools/list} answer went out;
+   * may block. A call may arrive meanwhile. An exception is logged and otherwise ignored. The
+   * default does nothing.
    */
   default void prepare() {}
 

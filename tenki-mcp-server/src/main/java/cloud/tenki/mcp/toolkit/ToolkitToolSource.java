@@ -74,19 +74,15 @@ public final class ToolkitToolSource implements McpToolSource {
 
   @Override
   public void prepare() {
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                toolkit();
-              } catch (RuntimeException e) {
-                // the first call creates it again and reports why it cannot
-                LOG.debug("the toolkit could not be created ahead of the first call", e);
-              }
-            },
-            "tenki-mcp-prepare");
-    t.setDaemon(true);
-    t.start();
+    SandboxToolkit kit;
+    try {
+      kit = toolkit();
+    } catch (RuntimeException e) {
+      // the first call creates it again and reports why it cannot
+      LOG.debug("the toolkit could not be created ahead of the first call", e);
+      return;
+    }
+    kit.prepare();
   }
 
   @Override
