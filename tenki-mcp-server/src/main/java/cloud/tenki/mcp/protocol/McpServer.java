@@ -139,8 +139,13 @@ public final class McpServer implements AutoCloseable {
         "mcp-prepare-schemas",
         () -> {
           ObjectNode none = JsonRpc.MAPPER.createObjectNode();
-          for (ToolDefinition tool : source.tools()) {
-            schemas.problems(tool.inputSchema(), none);
+          try {
+            for (ToolDefinition tool : source.tools()) {
+              schemas.problems(tool.inputSchema(), none);
+            }
+          } catch (RuntimeException e) {
+            // a call compiling the same schema reports what is wrong with it
+            LOG.debug("the tools' schemas could not be compiled ahead", e);
           }
         });
   }
