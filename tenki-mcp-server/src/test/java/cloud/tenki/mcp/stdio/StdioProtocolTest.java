@@ -80,9 +80,15 @@ class StdioProtocolTest {
     client.initialize("2025-11-25");
     assertThat(harness.tools.prepared).as("after initialize").hasValue(0);
     client.result("tools/list", json("{}"));
+    // on a thread of its own, after the answer
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (harness.tools.prepared.get() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
     assertThat(harness.tools.prepared).as("after the first listing").hasValue(1);
     client.result("tools/list", json("{}"));
     client.result("tools/call", json("{\"name\":\"echo\",\"arguments\":{\"text\":\"x\"}}"));
+    Thread.sleep(100);
     assertThat(harness.tools.prepared).as("only once").hasValue(1);
   }
 
