@@ -316,7 +316,9 @@ public final class TenkiSandboxTools {
 
   @Tool(
       name = ToolNames.LIST_FILES,
-      value = "List a directory of the sandbox, optionally recursively, with types and sizes.")
+      value =
+          "List a directory of the sandbox with types and sizes; a depth above 1 lists the"
+              + " subdirectories too.")
   public List<Content> listFiles(
       @ToolMemoryId Object memoryId,
       InvocationContext context,

@@ -281,7 +281,8 @@ public final class ToolCatalog {
     return new ToolSpec(
         ToolNames.LIST_FILES,
         "List files",
-        "List a directory of the sandbox, optionally recursively, with types and sizes.",
+        "List a directory of the sandbox with types and sizes; a depth above 1 lists the"
+            + " subdirectories too.",
         List.of(
             optional(
                 "path", Type.STRING, "Directory, relative to /home/tenki. Default /home/tenki."),
