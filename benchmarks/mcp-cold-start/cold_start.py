@@ -73,18 +73,27 @@ def read_response(stdout, wanted_id, deadline):
     raise RuntimeError("timed out")
 
 
-def one_run(command, env):
-    start = time.perf_counter()
+def listed(command, env, stderr, deadline):
+    """Spawns the server, initializes it as a client does and lists its tools: (process, reply)."""
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=env)
+                               stderr=stderr, env=env)
     try:
-        deadline = time.monotonic() + 30
         process.stdin.write(line(INITIALIZE))
         process.stdin.flush()
         read_response(process.stdout, 1, deadline)
         process.stdin.write(line(INITIALIZED) + line(LIST))
         process.stdin.flush()
-        reply = read_response(process.stdout, 2, deadline)
+        return process, read_response(process.stdout, 2, deadline)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+
+
+def one_run(command, env):
+    start = time.perf_counter()
+    process, reply = listed(command, env, subprocess.PIPE, time.monotonic() + 30)
+    try:
         elapsed = (time.perf_counter() - start) * 1000
         tools = len(reply["result"]["tools"])
         process.stdin.close()
@@ -106,16 +115,9 @@ CALL = {"jsonrpc": "2.0", "id": 3, "method": "tools/call",
 
 def first_call(command, env, pause):
     """Milliseconds of the first run_command sent `pause` seconds after the tools/list reply."""
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 60
+    process, _ = listed(command, env, subprocess.DEVNULL, deadline)
     try:
-        deadline = time.monotonic() + 60
-        process.stdin.write(line(INITIALIZE))
-        process.stdin.flush()
-        read_response(process.stdout, 1, deadline)
-        process.stdin.write(line(INITIALIZED) + line(LIST))
-        process.stdin.flush()
-        read_response(process.stdout, 2, deadline)
         time.sleep(pause)
         start = time.perf_counter()
         process.stdin.write(line(CALL))
