@@ -38,6 +38,8 @@ public final class Main {
     setIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
     setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
     setIfAbsent("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+    // the embedded engine's SSH gateway announces its crypto provider at info on every start
+    setIfAbsent("org.slf4j.simpleLogger.log.org.apache.sshd", "warn");
   }
 
   private static void setIfAbsent(String key, String value) {
