@@ -59,9 +59,11 @@ final class McpHandler extends Handler.Abstract {
       if (verdict.status() == 401) {
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
       }
+      closeAfterResponse(response);
       return plainError(response, callback, verdict.status(), verdict.reason());
     }
     if (!path.equals(request.getHttpURI().getPath())) {
+      closeAfterResponse(response);
       return plainError(response, callback, 404, "Not Found");
     }
     if (origin != null) {
@@ -69,6 +71,7 @@ final class McpHandler extends Handler.Abstract {
     }
     String versionHeader = request.getHeaders().get(VERSION_HEADER);
     if (versionHeader != null && ProtocolVersion.fromWireName(versionHeader.strip()) == null) {
+      closeAfterResponse(response);
       return rpcError(
           response,
           callback,
@@ -90,12 +93,14 @@ final class McpHandler extends Handler.Abstract {
       return true;
     }
     response.getHeaders().put(HttpHeader.ALLOW, "GET, POST, DELETE, OPTIONS");
+    closeAfterResponse(response);
     return plainError(response, callback, 405, "Method Not Allowed");
   }
 
   private boolean post(Request request, Response response, Callback callback) throws IOException {
     String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("application/json")) {
+      closeAfterResponse(response);
       return rpcError(
           response,
           callback,
@@ -105,6 +110,7 @@ final class McpHandler extends Handler.Abstract {
     }
     Accept accept = Accept.parse(request.getHeaders().get(HttpHeader.ACCEPT));
     if (!accept.json() && !accept.sse()) {
+      closeAfterResponse(response);
       return rpcError(
           response,
           callback,
@@ -114,8 +120,7 @@ final class McpHandler extends Handler.Abstract {
     }
     byte[] body = request.getLength() > discardLimit() ? null : readBody(request);
     if (body == null) {
-      // past the limit the rest of the body may be unread: this connection cannot be reused
-      response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      closeAfterResponse(response);
       return rpcError(
           response,
           callback,
@@ -314,6 +319,15 @@ final class McpHandler extends Handler.Abstract {
     response.write(
         true, ByteBuffer.wrap(JsonRpc.toBytes(JsonRpc.error(null, code, message))), callback);
     return true;
+  }
+
+  /**
+   * Refusals answered before the request's body is read: what is left of the body may still be on
+   * its way, so the connection cannot carry another request. Saying so lets a client open a new
+   * one, instead of sending its next request into a connection the server closes.
+   */
+  private static void closeAfterResponse(Response response) {
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
   }
 
   private static boolean plainError(Response response, Callback callback, int status, String text) {

@@ -233,6 +233,42 @@ public final class HttpHarness implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends a POST of {@code json} with the given extra header lines on a keep-alive connection and
+   * returns the answer's status line and headers, lower-cased.
+   */
+  public String rawAnswerHead(String extraHeaderLines, String json) throws IOException {
+    try (Socket socket = new Socket(endpoint.getHost(), endpoint.getPort())) {
+      socket.setSoTimeout(10_000);
+      byte[] body = json.getBytes(StandardCharsets.UTF_8);
+      String head =
+          "POST "
+              + endpoint.getPath()
+              + " HTTP/1.1\r\nHost: "
+              + endpoint.getAuthority()
+              + "\r\nContent-Type: application/json\r\nAccept: "
+              + ACCEPT_BOTH
+              + "\r\n"
+              + extraHeaderLines
+              + "Content-Length: "
+              + body.length
+              + "\r\n\r\n";
+      OutputStream out = socket.getOutputStream();
+      out.write(head.getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      StringBuilder answer = new StringBuilder();
+      String line;
+      while ((line = in.readLine()) != null && !line.isEmpty()) {
+        answer.append(line.toLowerCase(java.util.Locale.ROOT)).append('\n');
+      }
+      return answer.toString();
+    }
+  }
+
   @Override
   public void close() {
     transport.close();

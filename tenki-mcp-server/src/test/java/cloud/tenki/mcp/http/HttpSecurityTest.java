@@ -62,6 +62,22 @@ class HttpSecurityTest {
   }
 
   @Test
+  void aRefusalBeforeTheBodyIsReadEndsTheConnection() throws Exception {
+    try (HttpHarness harness =
+        new HttpHarness("s3cret-token", Duration.ofMinutes(5), Duration.ofSeconds(60))) {
+      String init = initializeRequest("2025-11-25");
+      // refused unread: the client must not send its next request into this connection
+      assertThat(harness.rawAnswerHead("Authorization: Bearer wrong\r\n", init))
+          .startsWith("http/1.1 401")
+          .contains("connection: close");
+      // answered after reading the request: the connection stays open for the next one
+      assertThat(harness.rawAnswerHead("Authorization: Bearer s3cret-token\r\n", init))
+          .startsWith("http/1.1 200")
+          .doesNotContain("connection: close");
+    }
+  }
+
+  @Test
   void refusesToBindBeyondLoopbackWithoutAToken() {
     McpServer server = McpServer.builder(new TestTools()).build();
     HttpSettings open =
