@@ -44,6 +44,34 @@ class HostEnvironmentTest {
   @EnumSource(
       value = Isolation.class,
       names = {"BWRAP", "UNSHARE"})
+  void theEnginesOwnVariablesCannotBeReadInsideTheSandbox(Isolation isolation) throws Exception {
+    engine = LocalEngine.builder().isolation(isolation).start();
+    client = new EngineClient(engine.endpoint(), "tk_test");
+    EngineClient.Sandbox sb = client.create();
+    // the sandbox's init (pid 1) runs as the sandbox user, who can read its environment; the
+    // engine's is that of the application or shell it runs in, where API keys live
+    String init = sb.run("sh", "-c", "tr '\\0' '\\n' < /proc/1/environ").out();
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    init.lines().forEach(l -> names.add(l.contains("=") ? l.substring(0, l.indexOf('=')) : l));
+    // the launch steps' fixed base, and what the init's shell sets itself
+    assertThat(names).as(init).isSubsetOf("PATH", "LC_ALL", "PWD", "SHLVL", "_");
+    assertThat(init).as("no host path").doesNotContain("/tmp/", engine.stateDir().toString());
+    System.getenv()
+        .forEach(
+            (name, value) -> {
+              if (!names.contains(name)) {
+                return;
+              }
+              assertThat(name)
+                  .as("the engine's %s in %s", name, init)
+                  .isIn("PATH", "LC_ALL", "PWD");
+            });
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Isolation.class,
+      names = {"BWRAP", "UNSHARE"})
   void loaderVariablesInARunRequestNeverReachHostProcesses(Isolation isolation) throws Exception {
     engine = LocalEngine.builder().isolation(isolation).start();
     client = new EngineClient(engine.endpoint(), "tk_test");

@@ -96,7 +96,9 @@ public final class BwrapLauncher implements Launcher {
                 + "echo ready >&2\n"
                 + "exec \"$S\" -c 'while read -r _; do :; done'"));
     Process p =
-        new ProcessBuilder(LaunchWrapper.wrap(cfg, argv)).directory(new java.io.File("/")).start();
+        CommandEnvironment.launchStep(LaunchWrapper.wrap(cfg, argv))
+            .directory(new java.io.File("/"))
+            .start();
     InitHandshake.awaitReadyInterleaved(p, p.getErrorStream(), "bwrap");
     String info = readInfo(p.getInputStream());
     Matcher m = CHILD_PID.matcher(info);

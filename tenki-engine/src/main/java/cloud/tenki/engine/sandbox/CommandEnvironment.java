@@ -81,6 +81,19 @@ final class CommandEnvironment {
 
   private CommandEnvironment() {}
 
+  /**
+   * A process builder for a step of a launch chain that carries no variable: the environment is the
+   * fixed base only, never the engine's own. The engine runs inside an application (or a shell)
+   * whose environment holds its secrets, API keys among them; a sandbox's init, for one, is
+   * readable from inside the sandbox through {@code /proc/1/environ}.
+   */
+  static ProcessBuilder launchStep(List<String> argv) {
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().clear();
+    pb.environment().putAll(HOST_BASE);
+    return pb;
+  }
+
   /** Whether {@code name} can be passed to a sandboxed command. */
   static boolean validName(String name) {
     return NAME.matcher(name).matches();

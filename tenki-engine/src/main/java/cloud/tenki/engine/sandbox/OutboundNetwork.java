@@ -44,7 +44,7 @@ public final class OutboundNetwork {
     // first, which does not own the network namespace
     argv.addAll(List.of("--netns-type=path", "/proc/" + targetPid + "/ns/net", "tap0"));
     Process p =
-        new ProcessBuilder(argv)
+        CommandEnvironment.launchStep(argv)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();

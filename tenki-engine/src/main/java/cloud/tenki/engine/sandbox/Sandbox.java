@@ -193,10 +193,9 @@ public final class Sandbox {
         () -> {
           List<String> shell = PreparedRequest.shellCommand();
           ProcessBuilder pb =
-              new ProcessBuilder(LaunchWrapper.wrap(cfg, launcher.enter(cfg, started, "/", shell)));
+              CommandEnvironment.launchStep(
+                  LaunchWrapper.wrap(cfg, launcher.enter(cfg, started, "/", shell)));
           pb.directory(new File("/"));
-          pb.environment().clear();
-          pb.environment().putAll(CommandEnvironment.HOST_BASE);
           return pb.start();
         },
         reserved -> {

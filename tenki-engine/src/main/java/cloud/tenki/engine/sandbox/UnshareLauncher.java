@@ -49,7 +49,8 @@ public final class UnshareLauncher implements Launcher {
           + "cd \"$R\"\n"
           + "pivot_root . .\n"
           + "umount -l -n -c .\n"
-          + "cd /home/tenki\n"
+          // the cd set OLDPWD to the rootfs's host path, which the init must not carry
+          + "cd /home/tenki && unset OLDPWD\n"
           // pid 1 must reap orphans: bash does (it waits for any child on SIGCHLD)
           + "if [ -x /bin/bash ]; then S=/bin/bash; else S=/bin/sh; fi\n"
           + "exec setpriv --inh-caps=-all --ambient-caps=-all --bounding-set=-all --no-new-privs"
@@ -100,7 +101,9 @@ public final class UnshareLauncher implements Launcher {
       argv.add(bind[1]);
     }
     Process p =
-        new ProcessBuilder(LaunchWrapper.wrap(cfg, argv)).directory(new java.io.File("/")).start();
+        CommandEnvironment.launchStep(LaunchWrapper.wrap(cfg, argv))
+            .directory(new java.io.File("/"))
+            .start();
     InitHandshake.awaitReady(p, InitHandshake.drain(p.getErrorStream()), "unshare");
     Optional<ProcessHandle> child =
         ProcessHandle.of(p.pid()).flatMap(h -> h.children().findFirst());
