@@ -194,6 +194,23 @@ class ConnectEndpointTest {
   }
 
   @Test
+  void answersGivenWithoutReadingTheBodyEndTheConnection() throws Exception {
+    // the rest of such a body may still be arriving: an HTTP/1.1 client must not send its next
+    // request on this connection, which the server closes
+    HttpResponse<byte[]> unknown =
+        json(SVC + "Teleport", "{}", "Authorization", "Bearer tk_connect");
+    assertThat(unknown.statusCode()).isEqualTo(501);
+    assertThat(unknown.headers().firstValue("connection")).hasValue("close");
+    HttpResponse<byte[]> nowhere = json("/no/such/path", "{}");
+    assertThat(nowhere.statusCode()).isEqualTo(404);
+    assertThat(nowhere.headers().firstValue("connection")).hasValue("close");
+    // a call that read its body keeps the connection
+    HttpResponse<byte[]> ok = json(SVC + "WhoAmI", "{}", "Authorization", "Bearer tk_connect");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.headers().firstValue("connection")).isEmpty();
+  }
+
+  @Test
   void binaryProtoOverHttp2() throws Exception {
     HttpResponse<byte[]> r =
         post(

@@ -96,7 +96,7 @@ final class ConnectExchange extends ClientCall.Listener<byte[]> {
     boolean json = bare(h.get(HttpHeader.CONTENT_TYPE)).equals("application/json");
     String version = h.get("connect-protocol-version");
     if (version != null && !version.equals("1")) {
-      error(
+      refuseUnread(
           response,
           done,
           Status.INVALID_ARGUMENT.withDescription(
@@ -106,7 +106,7 @@ final class ConnectExchange extends ClientCall.Listener<byte[]> {
       return;
     }
     if (entry == null) {
-      error(
+      refuseUnread(
           response,
           done,
           Status.UNIMPLEMENTED.withDescription(method + " is not served by the local Tenki engine"),
@@ -115,7 +115,7 @@ final class ConnectExchange extends ClientCall.Listener<byte[]> {
       return;
     }
     if (!entry.unary()) {
-      error(
+      refuseUnread(
           response,
           done,
           Status.UNIMPLEMENTED.withDescription(
@@ -134,7 +134,7 @@ final class ConnectExchange extends ClientCall.Listener<byte[]> {
         }
         opts = opts.withDeadlineAfter(ms, TimeUnit.MILLISECONDS);
       } catch (NumberFormatException e) {
-        error(
+        refuseUnread(
             response,
             done,
             Status.INVALID_ARGUMENT.withDescription("malformed connect-timeout-ms " + timeout),
@@ -298,6 +298,13 @@ final class ConnectExchange extends ClientCall.Listener<byte[]> {
     HeaderMetadata.toHttp(trailers, h, "trailer-");
     h.put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, ByteBuffer.wrap(body), done);
+  }
+
+  /** A Connect error answered before the request's body is read (see {@link PlainResponses}). */
+  private static void refuseUnread(
+      Response response, Callback done, Status status, Metadata headers, Metadata trailers) {
+    PlainResponses.closeAfterResponse(response);
+    error(response, done, status, headers, trailers);
   }
 
   /** Writes a Connect error: JSON {@code {"code": ..., "message": ...}} and the paired status. */

@@ -21,10 +21,23 @@ final class PlainResponses implements Request.Handler {
 
   static void write(Response response, Callback done, int status, String text) {
     byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+    if (status >= 400) {
+      closeAfterResponse(response);
+    }
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, ByteBuffer.wrap(body), done);
+  }
+
+  /**
+   * For an answer given without reading the request's body: what is left of the body may still be
+   * on its way, so the connection cannot carry another request (Jetty closes it). Saying so lets an
+   * HTTP/1.1 client open a new one instead of sending its next request into a closing connection;
+   * HTTP/2 leaves the header out and resets only the stream.
+   */
+  static void closeAfterResponse(Response response) {
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
   }
 
   @Override
