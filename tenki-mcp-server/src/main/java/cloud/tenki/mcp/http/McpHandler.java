@@ -59,20 +59,18 @@ final class McpHandler extends Handler.Abstract {
       if (verdict.status() == 401) {
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
       }
-      closeAfterResponse(response);
-      return plainError(response, callback, verdict.status(), verdict.reason());
+      return refuseUnread(
+          response, callback, verdict.status(), JsonRpc.INVALID_REQUEST, verdict.reason());
     }
     if (!path.equals(request.getHttpURI().getPath())) {
-      closeAfterResponse(response);
-      return plainError(response, callback, 404, "Not Found");
+      return refuseUnread(response, callback, 404, JsonRpc.INVALID_REQUEST, "Not Found");
     }
     if (origin != null) {
       addCorsHeaders(response, origin);
     }
     String versionHeader = request.getHeaders().get(VERSION_HEADER);
     if (versionHeader != null && ProtocolVersion.fromWireName(versionHeader.strip()) == null) {
-      closeAfterResponse(response);
-      return rpcError(
+      return refuseUnread(
           response,
           callback,
           400,
@@ -93,15 +91,13 @@ final class McpHandler extends Handler.Abstract {
       return true;
     }
     response.getHeaders().put(HttpHeader.ALLOW, "GET, POST, DELETE, OPTIONS");
-    closeAfterResponse(response);
-    return plainError(response, callback, 405, "Method Not Allowed");
+    return refuseUnread(response, callback, 405, JsonRpc.INVALID_REQUEST, "Method Not Allowed");
   }
 
   private boolean post(Request request, Response response, Callback callback) throws IOException {
     String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
     if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("application/json")) {
-      closeAfterResponse(response);
-      return rpcError(
+      return refuseUnread(
           response,
           callback,
           415,
@@ -110,8 +106,7 @@ final class McpHandler extends Handler.Abstract {
     }
     Accept accept = Accept.parse(request.getHeaders().get(HttpHeader.ACCEPT));
     if (!accept.json() && !accept.sse()) {
-      closeAfterResponse(response);
-      return rpcError(
+      return refuseUnread(
           response,
           callback,
           406,
@@ -120,8 +115,7 @@ final class McpHandler extends Handler.Abstract {
     }
     byte[] body = request.getLength() > discardLimit() ? null : readBody(request);
     if (body == null) {
-      closeAfterResponse(response);
-      return rpcError(
+      return refuseUnread(
           response,
           callback,
           413,
@@ -322,12 +316,14 @@ final class McpHandler extends Handler.Abstract {
   }
 
   /**
-   * Refusals answered before the request's body is read: what is left of the body may still be on
+   * A refusal answered before the request's body is read: what is left of the body may still be on
    * its way, so the connection cannot carry another request. Saying so lets a client open a new
    * one, instead of sending its next request into a connection the server closes.
    */
-  private static void closeAfterResponse(Response response) {
+  private static boolean refuseUnread(
+      Response response, Callback callback, int status, int code, String message) {
     response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    return rpcError(response, callback, status, code, message);
   }
 
   private static boolean plainError(Response response, Callback callback, int status, String text) {
