@@ -82,10 +82,11 @@ final class CommandEnvironment {
   private CommandEnvironment() {}
 
   /**
-   * A process builder for a step of a launch chain that carries no variable: the environment is the
-   * fixed base only, never the engine's own. The engine runs inside an application (or a shell)
-   * whose environment holds its secrets, API keys among them; a sandbox's init, for one, is
-   * readable from inside the sandbox through {@code /proc/1/environ}.
+   * A process builder for a step of a launch chain whose environment is the fixed base only, never
+   * the engine's own (a command's launch adds its variables' carriers, {@link #hostEnvironment}).
+   * The engine runs inside an application (or a shell) whose environment holds its secrets, API
+   * keys among them; a sandbox's init, for one, is readable from inside the sandbox through {@code
+   * /proc/1/environ}.
    */
   static ProcessBuilder launchStep(List<String> argv) {
     ProcessBuilder pb = new ProcessBuilder(argv);

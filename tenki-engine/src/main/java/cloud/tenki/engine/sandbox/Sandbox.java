@@ -463,11 +463,9 @@ public final class Sandbox {
     List<String> tail = launcher.enter(c, i, cwd, inner);
     List<String> argv =
         lasting ? LaunchWrapper.wrapWithHandshake(c, tail) : LaunchWrapper.wrap(c, tail);
-    ProcessBuilder pb = new ProcessBuilder(argv);
+    ProcessBuilder pb = CommandEnvironment.launchStep(argv);
     pb.directory(new File(launcher.hostDirectory(c, cwd)));
-    Map<String, String> pe = pb.environment();
-    pe.clear();
-    pe.putAll(CommandEnvironment.hostEnvironment(merged));
+    pb.environment().putAll(CommandEnvironment.hostEnvironment(merged));
     Process p = lasting ? OwnPipes.start(pb, owner) : pb.start();
     if (pl != null) {
       pl.refill();
